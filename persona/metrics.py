@@ -1,0 +1,47 @@
+"""Text metrics for the exit criteria: similarity, repetition, topicality, loss trend."""
+from __future__ import annotations
+
+import re
+import statistics
+
+_WORD = re.compile(r"[a-z0-9']+")
+_STOP = frozenset("a an and are as at be but by for from has have i i'm if in is it it's its me my "
+                  "of on or so that the this to was we were what with you your".split())
+
+
+def similarity(a: str, b: str) -> float:
+    """0-1 similarity of two texts, insensitive to word order and case (rapidfuzz token_sort_ratio)."""
+    from rapidfuzz import fuzz, utils
+
+    return fuzz.token_sort_ratio(a, b, processor=utils.default_process) / 100.0
+
+
+def repetition_ratio(text: str, n: int = 3) -> float:
+    """Share of word n-grams that repeat an earlier one; 0 for varied text, near 1 for a loop."""
+    words = _WORD.findall(text.lower())
+    grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    if not grams:
+        return 0.0
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def topic_overlap(answer: str, reference: str) -> float:
+    """Share of the reference's content words the answer uses: a cheap on-topic signal."""
+    ref = content_words(reference)
+    return len(content_words(answer) & ref) / len(ref) if ref else 0.0
+
+
+def loss_drop(losses: list[float], window: int = 3) -> float:
+    """Relative fall from the mean of the first `window` logged losses to the mean of the last `window`.
+
+    Averaging windows keeps batch-to-batch noise (which is all an lr=0 run shows) from passing as learning.
+    """
+    if len(losses) < 2:
+        raise ValueError(f"need at least 2 logged losses to see a trend, got {len(losses)}")
+    window = max(1, min(window, len(losses) // 2))
+    first, last = statistics.fmean(losses[:window]), statistics.fmean(losses[-window:])
+    return (first - last) / first if first else 0.0

@@ -1,0 +1,217 @@
+"""Model sources: a hub id, a local directory, `synthetic:qwen3-1.7b`, or `tiny`.
+
+Every source resolves to a directory that transformers (and Unsloth) can load, so the training and
+inference code is the same for all of them:
+
+- hub id / local dir: real weights ("real"); a hub id is downloaded by transformers on first use.
+- `synthetic:qwen3-1.7b`: Qwen3-1.7B's exact architecture with random weights and the offline Qwen3
+  tokenizer — the real VRAM and speed, nothing about quality.
+- `tiny`: a two-layer Qwen3ForCausalLM with a small byte-level BPE tokenizer that carries Qwen3's
+  special tokens, built offline in seconds and deterministically; the CPU smoke model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from persona.chat import IM_END
+
+SYNTHETIC_QWEN3_1_7B = dict(
+    hidden_size=2048, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=16,
+    num_key_value_heads=8, head_dim=128, vocab_size=151936, max_position_embeddings=40960,
+    rope_theta=1_000_000.0, rms_norm_eps=1e-6, tie_word_embeddings=True,
+    bos_token_id=151643, eos_token_id=151645, pad_token_id=151643,
+)
+"""Qwen3-1.7B's published config, minus the weights."""
+TINY = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+            num_key_value_heads=2, head_dim=16, max_position_embeddings=4096, rope_theta=1_000_000.0,
+            rms_norm_eps=1e-6, tie_word_embeddings=True)
+TINY_EMBEDDING_STD = 0.2
+"""Behind the final RMSNorm, logit spread is std * sqrt(hidden): 0.2 gives ~1.6 at init and room for
+confident predictions once trained, which the default 0.02 (max logit ~1.3) never allows."""
+TINY_VOCAB = 2048
+"""BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
+QWEN3_SPECIAL_TOKENS = (
+    "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
+    "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>",
+    "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>", "<tool_call>", "</tool_call>", "<|fim_prefix|>",
+    "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>", "<tool_response>",
+    "</tool_response>", "<think>", "</think>",
+)
+"""Qwen3's added tokens in id order (151643 upwards in the real vocabulary)."""
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ModelSource:
+    spec: str
+    """What the user asked for."""
+    path: str
+    """Directory or hub id that from_pretrained accepts."""
+    kind: str
+    """"real", "synthetic" (real shape, random weights) or "tiny"."""
+
+    @property
+    def has_real_weights(self) -> bool:
+        return self.kind == "real"
+
+
+@dataclass
+class Loaded:
+    model: object
+    tokenizer: object
+    source: ModelSource
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def spec(self) -> str:
+        return self.source.spec
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("PERSONA_CACHE", REPO_ROOT / "models" / "cache"))
+
+
+def resolve(spec: str) -> ModelSource:
+    """Turn a --model value into something from_pretrained can load, building offline models on demand."""
+    if spec == "tiny":
+        return ModelSource(spec, str(build_tiny(cache_root() / "tiny")), "tiny")
+    if spec.startswith("synthetic:"):
+        name = spec.split(":", 1)[1]
+        if name != "qwen3-1.7b":
+            raise ValueError(f"unknown synthetic model {name!r}; known: qwen3-1.7b")
+        return ModelSource(spec, str(build_synthetic(cache_root() / "synthetic-qwen3-1.7b")), "synthetic")
+    local = Path(spec).expanduser()
+    if local.exists():
+        if not (local / "config.json").exists():
+            raise ValueError(f"{local}: not a model directory (no config.json)")
+        return ModelSource(spec, str(local), _kind_of(local))
+    if spec.count("/") != 1 or spec.startswith(("/", ".")):
+        raise ValueError(f"--model {spec!r}: no such directory, and not a hub id of the form owner/name")
+    return ModelSource(spec, spec, "real")
+
+
+def _kind_of(directory: Path) -> str:
+    """A directory built by this module remembers what it is."""
+    marker = directory / "persona_model.json"
+    return json.loads(marker.read_text())["kind"] if marker.exists() else "real"
+
+
+def _corpus_texts() -> list[str]:
+    """Fixed text the tiny tokenizer is trained on: the toy dataset, when it is there."""
+    texts = []
+    for path in sorted((REPO_ROOT / "data" / "toy").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            try:
+                record = json.loads(line)
+                texts += [m.get("content", "") + "\n" + (m.get("reasoning_content") or "")
+                          for m in record["messages"]]
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+    return texts or ["The quick brown fox jumps over the lazy dog. " * 4]
+
+
+def tiny_tokenizer(texts: list[str]):
+    """Byte-level BPE with Qwen3's special tokens and chat roles; byte fallback means no text is unknown."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=TINY_VOCAB, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    bpe.train_from_iterator(texts, trainer=trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token=IM_END, pad_token="<|endoftext|>",
+                                        additional_special_tokens=list(QWEN3_SPECIAL_TOKENS))
+    return tokenizer
+
+
+def _fingerprint(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def build_tiny(directory: Path) -> Path:
+    """Build (or reuse) the tiny model; rebuilt when its corpus or shape changes."""
+    texts = _corpus_texts()
+    key = _fingerprint(texts, TINY, TINY_VOCAB, TINY_EMBEDDING_STD)
+    marker = directory / "persona_model.json"
+    if marker.exists() and json.loads(marker.read_text()).get("key") == key:
+        return directory
+    import torch
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    tokenizer = tiny_tokenizer(texts)
+    ids = tokenizer.convert_tokens_to_ids(["<|endoftext|>", IM_END])
+    config = Qwen3Config(vocab_size=-(-len(tokenizer) // 64) * 64, bos_token_id=ids[0], eos_token_id=ids[1],
+                         pad_token_id=ids[0], **TINY)
+    torch.manual_seed(0)
+    model = Qwen3ForCausalLM(config)
+    # LoRA leaves the (tied) embeddings frozen, so their scale bounds how confident the model can ever be.
+    with torch.no_grad():
+        model.get_input_embeddings().weight.normal_(0.0, TINY_EMBEDDING_STD)
+    _save(model, tokenizer, directory, {"kind": "tiny", "key": key})
+    return directory
+
+
+def build_synthetic(directory: Path) -> Path:
+    """Qwen3-1.7B with random bf16 weights and the offline Qwen3 tokenizer (about 3.4 GB on disk)."""
+    marker = directory / "persona_model.json"
+    if marker.exists():
+        return directory
+    import torch
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    from persona.tokenizer import qwen3_tokenizer
+
+    config = Qwen3Config(**SYNTHETIC_QWEN3_1_7B)
+    config.torch_dtype = "bfloat16"
+    torch.manual_seed(0)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    with torch.device(device):
+        model = Qwen3ForCausalLM(config).to(torch.bfloat16)
+    _save(model, qwen3_tokenizer(), directory, {"kind": "synthetic"})
+    del model
+    if device == "cuda":
+        torch.cuda.empty_cache()
+    return directory
+
+
+def _save(model, tokenizer, directory: Path, marker: dict) -> None:
+    """Write to a temporary sibling and rename, so an interrupted build leaves nothing half-written."""
+    import shutil
+
+    directory = Path(directory)
+    tmp = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    (tmp / "persona_model.json").write_text(json.dumps(marker))
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.rename(directory)
+
+
+def load(spec: str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:
+    """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU), with a LoRA adapter if given."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = resolve(spec)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    tokenizer = AutoTokenizer.from_pretrained(source.path)
+    model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
+    if adapter is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(adapter))
+    model.eval()
+    return Loaded(model, tokenizer, source)

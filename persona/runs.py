@@ -1,0 +1,72 @@
+"""Cached training runs: train once, reuse while data, config, model and library versions are unchanged."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
+
+from persona.config import TrainConfig
+from persona.models import cache_root, resolve
+from persona.train import TrainResult, read_log, train
+
+_VERSIONED = ("torch", "transformers", "peft", "trl", "unsloth", "bitsandbytes")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def cache_key(config: TrainConfig) -> str:
+    """Hash of the training data bytes, the config (less where it is written), the model and library versions."""
+    source = resolve(config.model)
+    model_id = source.spec
+    marker = Path(source.path) / "persona_model.json"
+    if marker.exists():
+        model_id += json.loads(marker.read_text()).get("key", "")
+    settings = {k: v for k, v in config.to_dict().items() if k not in ("output_dir", "run_name", "train_file")}
+    digest = hashlib.sha256()
+    digest.update(Path(config.train_file).read_bytes())
+    digest.update(json.dumps([settings, model_id, [_version(p) for p in _VERSIONED]], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print) -> tuple[TrainResult, bool]:
+    """(result, reused): a finished run with the same key is read back instead of training again.
+
+    The run trains under runs_dir/<key>; training.log and config.json are also copied to config.run_dir.
+    """
+    key = cache_key(config)
+    runs_dir = Path(runs_dir or cache_root() / "runs")
+    cached = runs_dir / key
+    result_file = cached / "result.json"
+    if result_file.exists() and (cached / "final").is_dir():
+        summary = json.loads(result_file.read_text())
+        result = TrainResult(cached, summary["backend"], resolve(config.model), read_log(cached / "training.log"),
+                             summary["train_seconds"], summary["n_rows"])
+        log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
+        reused = True
+    else:
+        shutil.rmtree(cached, ignore_errors=True)
+        result = train(replace(config, output_dir=str(runs_dir), run_name=key))
+        reused = False
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("training.log", "config.json", "result.json"):
+        if (result.run_dir / name).exists():
+            shutil.copyfile(result.run_dir / name, config.run_dir / name)
+    return result, reused
+
+
+def load_trained(result: TrainResult):
+    """(model, tokenizer) for generation: the in-memory model, or the base with the saved adapter."""
+    if result.model is not None:
+        return result.model, result.tokenizer
+    from persona.models import load
+
+    loaded = load(result.source.spec, adapter=result.adapter_dir)
+    return loaded.model, loaded.tokenizer

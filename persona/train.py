@@ -1,0 +1,229 @@
+"""train(config) -> TrainResult: QLoRA fine-tuning with trl's SFTTrainer on assistant-only labels.
+
+Backends prepare the model (quantized base + LoRA adapters); the training loop is shared:
+
+- "hf": transformers + peft, 4-bit bitsandbytes on CUDA (the baseline users would otherwise pick),
+  full precision on CPU.
+- "unsloth": Unsloth's FastLanguageModel (CUDA only), see persona/backends.py.
+
+Writes `<run_dir>/training.log` (one JSON line per logging step), `<run_dir>/final` (the adapter),
+`<run_dir>/config.json` and `<run_dir>/result.json`.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from persona.chat import render
+from persona.config import TrainConfig
+from persona.data import load_jsonl
+from persona.models import ModelSource, resolve
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    """Folder with training.log, final/, config.json and result.json."""
+    backend: str
+    """The backend that trained ("hf" or "unsloth")."""
+    source: ModelSource
+    """The base model."""
+    log: list[dict]
+    """The training.log lines: step, loss, learning_rate, seconds_per_step, memory."""
+    train_seconds: float
+    """Wall time of trainer.train()."""
+    n_rows: int
+    """Training rows rendered (one per example: none dropped)."""
+    model: object = field(default=None, repr=False)
+    """The fine-tuned model in memory (None when read back from disk)."""
+    tokenizer: object = field(default=None, repr=False)
+
+    @property
+    def adapter_dir(self) -> Path:
+        return self.run_dir / "final"
+
+    @property
+    def losses(self) -> list[float]:
+        return [row["loss"] for row in self.log if "loss" in row]
+
+    def summary(self) -> dict:
+        return {"backend": self.backend, "model": self.source.spec, "kind": self.source.kind,
+                "train_seconds": round(self.train_seconds, 2), "n_rows": self.n_rows, "losses": self.losses}
+
+
+def choose_backend(requested: str) -> str:
+    """"auto" means unsloth when CUDA and unsloth are present, else hf."""
+    if requested != "auto":
+        return requested
+    import importlib.util
+
+    import torch
+
+    return "unsloth" if torch.cuda.is_available() and importlib.util.find_spec("unsloth") else "hf"
+
+
+def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
+    """Tokenized rows with labels on the answer; raises if any example would train on nothing."""
+    rows, problems = [], []
+    for example in examples:
+        try:
+            rendered = render(example.messages, tokenizer, max_length)
+        except ValueError as err:
+            problems.append(f"{example.where}: {err}")
+            continue
+        rows.append({"input_ids": rendered.input_ids, "labels": rendered.labels})
+    if problems:
+        raise ValueError("examples would be dropped by masking:\n" + "\n".join(problems))
+    return rows
+
+
+def _memory() -> dict:
+    """Peak memory so far, in GiB (2**30 bytes): torch's CUDA counters on GPU, process RSS on CPU."""
+    import resource
+
+    import torch
+
+    if torch.cuda.is_available():
+        from persona.vram import torch_peaks_gib
+
+        return torch_peaks_gib()
+    return {"rss_peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3)}
+
+
+def _log_callback(path: Path, sampler=None):
+    from transformers import TrainerCallback
+
+    class TrainingLog(TrainerCallback):
+        """Appends one JSON line per logging step; seconds_per_step averages since the last line."""
+
+        def __init__(self):
+            self.last_time, self.last_step = time.perf_counter(), 0
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if not logs or "loss" not in logs:
+                return
+            now = time.perf_counter()
+            steps = max(state.global_step - self.last_step, 1)
+            row = {"step": state.global_step, "loss": float(logs["loss"]),
+                   "learning_rate": float(logs.get("learning_rate", 0.0)),
+                   "seconds_per_step": round((now - self.last_time) / steps, 4), "memory": _memory()}
+            if sampler is not None:
+                row["memory"]["nvml_peak_gib"] = sampler.peak_gib
+            self.last_time, self.last_step = now, state.global_step
+            with path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(row) + "\n")
+
+    return TrainingLog()
+
+
+def _prepare_hf(config: TrainConfig, source: ModelSource):
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(source.path)
+    cuda = torch.cuda.is_available()
+    kwargs = {"dtype": torch.bfloat16 if cuda else torch.float32}
+    if cuda and config.load_in_4bit:
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16,
+            bnb_4bit_use_double_quant=True)
+    model = AutoModelForCausalLM.from_pretrained(source.path, **kwargs)
+    if cuda and config.load_in_4bit:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+    elif not cuda:
+        model = model.to("cpu")
+    torch.manual_seed(config.seed)
+    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
+    return get_peft_model(model, lora), tokenizer
+
+
+def _optimizer(requested: str) -> str:
+    """adamw_8bit needs bitsandbytes on CUDA; elsewhere the plain AdamW is the honest stand-in."""
+    import importlib.util
+
+    import torch
+
+    if "8bit" in requested and not (torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes")):
+        return "adamw_torch"
+    return requested
+
+
+def sft_args(config: TrainConfig, run_dir: Path):
+    import torch
+    from trl import SFTConfig
+
+    cuda = torch.cuda.is_available()
+    bf16 = cuda and torch.cuda.is_bf16_supported()
+    return SFTConfig(
+        output_dir=str(run_dir / "checkpoints"), per_device_train_batch_size=config.per_device_train_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps, warmup_steps=config.warmup_steps,
+        max_steps=config.max_steps, learning_rate=config.learning_rate, lr_scheduler_type=config.lr_scheduler_type,
+        weight_decay=config.weight_decay, optim=_optimizer(config.optim), logging_steps=config.logging_steps,
+        save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
+        data_seed=config.seed, bf16=bf16, fp16=cuda and not bf16, report_to="none", max_length=config.max_seq_length,
+        dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
+        gradient_checkpointing=config.gradient_checkpointing and cuda, use_cpu=not cuda,
+        dataloader_num_workers=0, disable_tqdm=False)
+
+
+def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> TrainResult:
+    """Fine-tune per config; invalid data is refused before any model is loaded."""
+    config.validate()
+    examples = load_jsonl(Path(config.train_file))
+    source = resolve(config.model)
+    backend = choose_backend(config.backend)
+    prepare = backend_impl or _backend(backend)
+    run_dir = config.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    log_path = run_dir / "training.log"
+    if not resume:
+        log_path.unlink(missing_ok=True)
+
+    model, tokenizer = prepare(config, source)
+    rows = render_rows(examples, tokenizer, config.max_seq_length)
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
+                         args=sft_args(config, run_dir), callbacks=[_log_callback(log_path)])
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=_last_checkpoint(run_dir) if resume else None)
+    seconds = time.perf_counter() - started
+    trainer.model.save_pretrained(run_dir / "final")
+    tokenizer.save_pretrained(run_dir / "final")
+    log = read_log(log_path)
+    result = TrainResult(run_dir, backend, source, log, seconds, len(rows), trainer.model, tokenizer)
+    (run_dir / "result.json").write_text(json.dumps(result.summary(), indent=2))
+    return result
+
+
+def _backend(name: str):
+    if name == "hf":
+        return _prepare_hf
+    if name == "unsloth":
+        from persona.backends import prepare_unsloth
+
+        return prepare_unsloth
+    raise ValueError(f"unknown backend {name!r}")
+
+
+def _last_checkpoint(run_dir: Path) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    folder = run_dir / "checkpoints"
+    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+
+
+def read_log(path: Path) -> list[dict]:
+    if not Path(path).exists():
+        return []
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
