@@ -1,0 +1,176 @@
+"""`persona` command line: thin parsing over the library; errors are one clear message and a non-zero exit.
+
+    persona evaluate [--model M]          run the Phase 0a evals and print PROCEED / ADJUST / PIVOT
+    persona data check FILE...            validate JSONL, every problem as path:line
+    persona data split FILE --out DIR     stratified 50/10 split with the 15/15/30 mix
+    persona train [--config T] [--set NAME=VALUE]...
+    persona decide JUNIT.xml              recompute the verdict from a junit report
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from persona.data import TOY_MIX, DataError
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_data_check(args) -> int:
+    from persona.data import load_jsonl, mix
+
+    try:
+        examples = load_jsonl(*map(Path, args.files))
+    except DataError as err:
+        print("\n".join(err.problems), file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    counts = mix(examples)
+    print(f"ok: {len(examples)} examples ({', '.join(f'{c} {counts.get(c, 0)}' for c in TOY_MIX)})")
+    return 0
+
+
+def cmd_data_split(args) -> int:
+    from persona.data import load_jsonl, mix_shortfall, select_mix, split, write_jsonl
+
+    try:
+        pool = load_jsonl(Path(args.file))
+    except DataError as err:
+        return _fail("\n".join(err.problems))
+    wanted = sum(TOY_MIX.values())
+    short = mix_shortfall(pool)
+    if short:
+        print(f"note: the pool is short of the 15/15/30 mix ({'; '.join(short)}); splitting what there is",
+              file=sys.stderr)
+    chosen = select_mix(pool, seed=args.seed) if len(pool) > wanted and not short else pool
+    try:
+        train, test = split(chosen, n_test=args.n_test, seed=args.seed)
+    except ValueError as err:
+        return _fail(f"{args.file}: {err}")
+    out = Path(args.out)
+    write_jsonl(out / "train.jsonl", train)
+    write_jsonl(out / "test.jsonl", test)
+    print(f"wrote {out / 'train.jsonl'} ({len(train)}) and {out / 'test.jsonl'} ({len(test)})")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from persona.config import load_config, parse_overrides
+    from persona.train import train
+
+    try:
+        overrides = parse_overrides(args.set)
+        overrides.update({k: v for k, v in (("model", args.model), ("backend", args.backend),
+                                             ("train_file", args.data)) if v})
+        config = load_config(args.config, **overrides)
+        result = train(config, resume=args.resume)
+    except DataError as err:
+        return _fail("training refused: the data is invalid\n" + "\n".join(err.problems))
+    except (ValueError, FileNotFoundError) as err:
+        return _fail(f"persona train: {err}")
+    losses = result.losses
+    print(f"trained {config.max_steps} steps in {result.train_seconds:.1f} s on {result.backend}; "
+          f"loss {losses[0]:.3f} -> {losses[-1]:.3f}" if losses else "trained (no loss logged)")
+    print(f"adapter: {result.adapter_dir}\nlog: {result.run_dir / 'training.log'}")
+    return 0
+
+
+def cmd_decide(args) -> int:
+    from persona.decision import decide, read_junit
+
+    try:
+        decision = decide(read_junit(Path(args.junit)))
+    except ValueError as err:
+        return _fail(str(err))
+    print(decision.render())
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    """Run `pytest evals` in-process with a junit record; the verdict is printed by the harness."""
+    import pytest
+    import torch
+
+    model = args.model
+    if model == "auto":
+        model = "unsloth/Qwen3-1.7B" if torch.cuda.is_available() else "tiny"
+        if model == "tiny":
+            print("persona: no CUDA GPU visible — evaluating the tiny offline model on CPU; resource and "
+                  "quality criteria are not evaluated. Run on a GPU for a real decision.")
+    junit = Path(args.junit or f"models/evaluate-{model.replace('/', '_').replace(':', '_')}.junit.xml")
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    marker = "gpu" if torch.cuda.is_available() else "cpu_smoke"
+    root = Path(__file__).resolve().parent.parent
+    argv = [str(root / "evals"), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider",
+            "-q", "--rootdir", str(root), *sum((["--set", s] for s in args.set), []), *args.pytest_args]
+    code = pytest.main(argv)
+    print(f"junit record: {junit}")
+    return 0 if code in (0, 1) else int(code)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="persona", description="Phase 0a persona model: train, evaluate, decide.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    evaluate = sub.add_parser("evaluate", help="run the exit-criteria evals and print the decision")
+    evaluate.add_argument("--model", default="auto", help="hub id, local dir, synthetic:qwen3-1.7b, tiny or auto")
+    evaluate.add_argument("--junit", help="junit XML path (default models/evaluate-<model>.junit.xml)")
+    evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="training override")
+    evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    data = sub.add_parser("data", help="dataset tools").add_subparsers(dest="data_command", required=True)
+    check = data.add_parser("check", help="validate JSONL files; every problem as path:line")
+    check.add_argument("files", nargs="+")
+    check.set_defaults(func=cmd_data_check)
+    split = data.add_parser("split", help="stratified train/test split with the 15/15/30 mix")
+    split.add_argument("file")
+    split.add_argument("--out", required=True, help="folder for train.jsonl and test.jsonl")
+    split.add_argument("--n-test", type=int, default=10)
+    split.add_argument("--seed", type=int, default=3407)
+    split.set_defaults(func=cmd_data_split)
+    _register_optional(data, "persona.importers.cli")
+
+    train = sub.add_parser("train", help="fine-tune with LoRA (seed defaults)")
+    train.add_argument("--config", help="TOML file with a [train] table")
+    train.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
+    train.add_argument("--data", help="training JSONL (default data/toy/train.jsonl)")
+    train.add_argument("--backend", choices=("auto", "hf", "unsloth"))
+    train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
+    train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
+    train.set_defaults(func=cmd_train)
+
+    decide = sub.add_parser("decide", help="recompute the verdict from a junit XML report")
+    decide.add_argument("junit")
+    decide.set_defaults(func=cmd_decide)
+    _register_optional(sub, "persona.cli_compress")
+    _register_optional(sub, "persona.cli_gpu")
+    return parser
+
+
+def _register_optional(subparsers, module: str) -> None:
+    import importlib
+
+    try:
+        importlib.import_module(module).register(subparsers)
+    except ModuleNotFoundError as err:
+        if err.name != module:
+            raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

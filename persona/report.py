@@ -1,0 +1,110 @@
+"""Run outputs: decision.json, test_results.txt (prompts, responses, notes) and the markdown report with plots."""
+from __future__ import annotations
+
+import json
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+from persona.decision import CRITERIA, Decision, write_decision
+
+
+def hardware() -> str:
+    import torch
+
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties(0)
+        return f"{props.name}, {props.total_memory / 2**30:.0f} GiB (CUDA {torch.version.cuda})"
+    import os
+
+    return f"CPU only: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (no CUDA)"
+
+
+def write_transcript(path: Path, transcript: list[tuple]) -> None:
+    blocks = []
+    for section, prompt, response, note in transcript:
+        blocks.append(f"=== {section}\n--- prompt\n{prompt}\n--- response\n{response}\n--- notes\n{note}\n")
+    path.write_text("\n".join(blocks) if blocks else "(no generations were run)\n", encoding="utf-8")
+
+
+def plot_series(path: Path, series: dict[str, list[tuple[float, float]]], ylabel: str, title: str) -> Path | None:
+    """Line plot of {label: [(step, value)]}; None when there is nothing to draw."""
+    series = {k: v for k, v in series.items() if v}
+    if not series:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for label, points in series.items():
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _memory_series(log: list[dict]) -> dict[str, list[tuple[float, float]]]:
+    series: dict[str, list] = {}
+    for row in log:
+        for name, value in (row.get("memory") or {}).items():
+            series.setdefault(name, []).append((row["step"], value))
+    return series
+
+
+def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path]) -> str:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# Phase 0a report — {decision.verdict}", "",
+             f"- generated: {now}", f"- model: `{model}`", f"- hardware: {hardware()}"]
+    result = getattr(run, "result", None)
+    if result is not None:
+        lines += [f"- backend: {result.backend}; training rows: {result.n_rows}; "
+                  f"train time: {result.train_seconds:.1f} s{' (cached run reused)' if run.reused else ''}"]
+        if result.source.kind != "real":
+            lines += [f"- **{result.source.kind} weights**: resource figures are real for this architecture, "
+                      "quality criteria are not evaluated."]
+    lines += ["", "## Verdict", "", "```", decision.render(), "```", "",
+              "## Criteria", "", "| criterion | result | measured | threshold | on failure | note |",
+              "|---|---|---|---|---|---|"]
+    for outcome in decision.outcomes:
+        verdict = outcome.verdict_on_fail or CRITERIA.get(outcome.criterion).verdict_on_fail
+        note = outcome.reason.replace("|", "\\|")[:160]
+        lines.append(f"| {outcome.criterion} | {outcome.status} | {outcome.measured} | {outcome.threshold} "
+                     f"| {verdict} | {note} |")
+    for criterion, why in decision.not_evaluated.items():
+        if not any(o.criterion == criterion for o in decision.outcomes):
+            lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].verdict_on_fail} | {why} |")
+    for title, path in plots.items():
+        lines += ["", f"## {title}", "", f"![{title}]({path.name})"]
+    if result is not None and result.log:
+        lines += ["", "## Training log", "", "| step | loss | lr | s/step |", "|---|---|---|---|"]
+        lines += [f"| {r['step']} | {r['loss']:.4f} | {r['learning_rate']:.2e} | {r['seconds_per_step']:.3f} |"
+                  for r in result.log]
+    return "\n".join(lines) + "\n"
+
+
+def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, transcript: list[tuple],
+                     run=None) -> list[Path]:
+    """Write decision.json and test_results.txt under run_dir, the report (and its plots) at report_path."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    write_decision(decision, run_dir / "decision.json")
+    write_transcript(run_dir / "test_results.txt", transcript)
+    plots = {}
+    result = getattr(run, "result", None)
+    if result is not None:
+        stem = report_path.with_suffix("")
+        loss = plot_series(Path(f"{stem}_loss.png"), {"training loss": [(r["step"], r["loss"]) for r in result.log]},
+                           "loss", "Training loss")
+        memory = plot_series(Path(f"{stem}_memory.png"), _memory_series(result.log), "GiB", "Memory over steps")
+        plots = {name: path for name, path in (("Loss curve", loss), ("Memory over steps", memory)) if path}
+    report_path.write_text(render_report(decision, model=getattr(getattr(run, "config", None), "model", "?"),
+                                         run=run, plots=plots), encoding="utf-8")
+    return [run_dir / "decision.json", run_dir / "test_results.txt", report_path, *plots.values()]
