@@ -1,0 +1,183 @@
+"""How much compression saves and what it loses, measured on conversations with planted facts.
+
+A `Conversation` (fixtures/conversations/*.json, format in its README) plants facts in turns 1-2,
+adds distractors later and ends with a question only turns 1-2 answer. The metrics:
+
+- compression ratio: 1 - compressed/original tokens (persona.compress.Compressed).
+- context fact retention: share of planted fact values still present in the compressed context.
+- distractor substitution: a fact lost from the context while its distractor survived.
+- answer recall: share of expected answer strings found in the model's answer (needs a model).
+- answer similarity: the answer with compression against the answer without, 0..1.
+
+Matching is rapidfuzz `partial_ratio` on lowercased text: the best-aligned window of the context
+against the value, so "8443" matches inside a sentence but "8080" scores 50 against it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from persona.compress import Compressed, compress, validate_messages
+
+MATCH_THRESHOLD = 90.0
+"""partial_ratio (0-100) at or above which a value counts as present."""
+MIN_MESSAGES, MAX_MESSAGES = 7, 13
+"""Length of a fixture conversation, the final question included."""
+
+
+@dataclass
+class Conversation:
+    name: str
+    """File stem; the test id."""
+    messages: list[dict]
+    """History before the question: user/assistant turns, ending with an assistant message."""
+    question: str
+    """Final user question that only turns 1-2 can answer."""
+    facts: list[dict]
+    """Planted facts: {"key", "value", "turn"}; `value` must survive compression."""
+    expected: list[str]
+    """Strings a correct answer contains (all of them)."""
+    distractors: list[dict]
+    """Later look-alikes: {"value", "turn", "confuses": fact key} that must not replace a fact."""
+
+    @property
+    def full(self) -> list[dict]:
+        """The conversation as the model sees it: history plus the question."""
+        return [*self.messages, {"role": "user", "content": self.question}]
+
+
+def load_conversation(path: Path) -> Conversation:
+    """Read and check one fixture; raises ValueError listing every problem, each naming the file."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not readable JSON ({err})") from err
+    issues = _conversation_issues(data, str(path))
+    if issues:
+        raise ValueError("\n".join(issues))
+    return Conversation(path.stem, data["messages"], data["question"], data["facts"],
+                        data["expected"], data.get("distractors", []))
+
+
+def _conversation_issues(data, where: str) -> list[str]:
+    if not isinstance(data, dict):
+        return [f"{where}: expected an object with messages, question, facts, expected"]
+    issues = [f"{where}: missing {key!r}" for key in ("messages", "question", "facts", "expected")
+              if key not in data]
+    if issues:
+        return issues
+    messages = data["messages"]
+    issues += validate_messages(messages, f"{where}: messages")
+    if isinstance(messages, list) and messages and messages[-1].get("role") != "assistant":
+        issues.append(f"{where}: messages must end with an assistant answer; the question follows")
+    n = len(messages) + 1 if isinstance(messages, list) else 0
+    if not MIN_MESSAGES <= n <= MAX_MESSAGES:
+        issues.append(f"{where}: {n} messages with the question, expected {MIN_MESSAGES}-{MAX_MESSAGES}")
+    history = "\n".join(m.get("content", "") for m in messages if isinstance(m, dict))
+    for i, fact in enumerate(data["facts"]):
+        if not {"key", "value", "turn"} <= set(fact):
+            issues.append(f"{where}: facts[{i}]: needs key, value and turn")
+        elif fact["turn"] not in (1, 2):
+            issues.append(f"{where}: facts[{i}]: planted in turn {fact['turn']}, expected turn 1 or 2")
+        elif fact["value"].lower() not in history.lower():
+            issues.append(f"{where}: facts[{i}]: value {fact['value']!r} does not occur in the messages")
+    keys = {f.get("key") for f in data["facts"]}
+    for i, distractor in enumerate(data.get("distractors", [])):
+        if distractor.get("confuses") not in keys:
+            issues.append(f"{where}: distractors[{i}]: confuses {distractor.get('confuses')!r}, not a fact key")
+        elif distractor.get("turn", 0) < 3:
+            issues.append(f"{where}: distractors[{i}]: must come after turn 2")
+    if not data["expected"]:
+        issues.append(f"{where}: expected must list at least one answer string")
+    return issues
+
+
+def load_conversations(directory: Path) -> list[Conversation]:
+    """All fixtures in a directory, sorted by name; every bad file reported at once."""
+    conversations, issues = [], []
+    for path in sorted(Path(directory).glob("*.json")):
+        try:
+            conversations.append(load_conversation(path))
+        except ValueError as err:
+            issues.append(str(err))
+    if issues:
+        raise ValueError("\n".join(issues))
+    return conversations
+
+
+def value_present(value: str, text: str, threshold: float = MATCH_THRESHOLD) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.partial_ratio(value.lower(), text.lower()) >= threshold
+
+
+def context_text(messages: list[dict]) -> str:
+    return "\n".join(m["content"] for m in messages)
+
+
+def missing_facts(messages: list[dict], facts: list[dict]) -> list[dict]:
+    """Planted facts whose value no longer appears in the (compressed) context."""
+    text = context_text(messages)
+    return [f for f in facts if not value_present(f["value"], text)]
+
+
+def distractor_substitutions(messages: list[dict], facts: list[dict], distractors: list[dict]) -> list[str]:
+    """Keys of facts that vanished while a distractor for them stayed: the sloppy-summary failure."""
+    text = context_text(messages)
+    lost = {f["key"] for f in missing_facts(messages, facts)}
+    return sorted({d["confuses"] for d in distractors
+                   if d["confuses"] in lost and value_present(d["value"], text)})
+
+
+def answer_recall(answer: str, expected: list[str]) -> float:
+    """Share of expected strings found in the answer."""
+    return sum(value_present(e, answer) for e in expected) / len(expected)
+
+
+def answer_similarity(with_compression: str, without_compression: str) -> float:
+    """0-1, the project's answer similarity (persona.metrics: rapidfuzz token_sort_ratio)."""
+    from persona.metrics import similarity
+
+    return similarity(with_compression, without_compression)
+
+
+@dataclass
+class CaseResult:
+    name: str
+    """Conversation name."""
+    compressed: Compressed
+    """The compression itself: messages, summary, token counts."""
+    facts_total: int
+    """Planted facts in the conversation."""
+    facts_missing: list[str]
+    """Keys of planted facts gone from the compressed context."""
+    substituted: list[str]
+    """Keys of facts replaced by a distractor."""
+
+    @property
+    def fact_retention(self) -> float:
+        return 1.0 - len(self.facts_missing) / self.facts_total if self.facts_total else 1.0
+
+
+def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_last: int = 1) -> CaseResult:
+    """Compress one fixture conversation and check its planted facts."""
+    result = compress(conversation.full, summarizer, tokenizer, keep_last=keep_last)
+    missing = missing_facts(result.messages, conversation.facts)
+    substituted = distractor_substitutions(result.messages, conversation.facts, conversation.distractors)
+    return CaseResult(conversation.name, result, len(conversation.facts),
+                      [f["key"] for f in missing], substituted)
+
+
+def pooled(results: list[CaseResult]) -> dict:
+    """Set-level figures: token ratio over all conversations pooled, fact retention over all facts."""
+    original = sum(r.compressed.original_tokens for r in results)
+    compressed = sum(r.compressed.compressed_tokens for r in results)
+    facts = sum(r.facts_total for r in results)
+    kept = facts - sum(len(r.facts_missing) for r in results)
+    return {"conversations": len(results), "original_tokens": original, "compressed_tokens": compressed,
+            "compression_ratio": 1.0 - compressed / original if original else 0.0,
+            "min_case_ratio": min((r.compressed.compression_ratio for r in results), default=0.0),
+            "fact_retention": kept / facts if facts else 1.0, "facts": facts, "facts_kept": kept,
+            "substitutions": sum(len(r.substituted) for r in results)}

@@ -1,0 +1,269 @@
+"""persona.compress, persona.compress_metrics and the compress/chat CLI, on CPU with the offline Qwen3 tokenizer."""
+import json
+
+import pytest
+
+from fixtures.compression import CONVERSATIONS
+from fixtures.faults import fact_dropping_summarizer, identity_summarizer
+from persona.compress import (PREFIX, compress, count_tokens, extractive_summarizer, fact_tokens,
+                              model_summarizer, resolve_summarizer, split_for_compression, strip_think,
+                              validate_messages)
+from persona.compress_metrics import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
+                                      missing_facts, pooled, value_present)
+from persona.tokenizer import qwen3_tokenizer
+
+
+def U(text):
+    return {"role": "user", "content": text}
+
+
+def A(text):
+    return {"role": "assistant", "content": text}
+
+
+SEED = [U("Our service billing-api listens on port 8443 in eu-west-1."), A("Noted: port 8443, eu-west-1. " * 6),
+        U("Dana Whitfield owns the migration on 12 October."), A("Great, Dana owns it. " * 8),
+        U("Prometheus scrapes on 9090."), A("Fine, 9090 for metrics."),
+        U("Which port did we pick for billing-api?")]
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return qwen3_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def fixture_set():
+    return load_conversations(CONVERSATIONS)
+
+
+SPLIT_CASES = [
+    ("seed-keep-1", SEED, 1, 0, 4, 3),
+    ("keep-0", SEED, 0, 0, 6, 1),
+    ("keep-more-than-there-is", SEED, 5, 0, 0, 7),
+    ("ends-with-answer", SEED[:6], 1, 0, 4, 2),
+    ("system-prompt-stays", [{"role": "system", "content": "Be brief."}, *SEED], 1, 1, 4, 3),
+]
+
+
+@pytest.mark.parametrize("name,messages,keep,n_head,n_old,n_kept", SPLIT_CASES, ids=[c[0] for c in SPLIT_CASES])
+def test_split_for_compression(name, messages, keep, n_head, n_old, n_kept):
+    head, old, kept = split_for_compression(messages, keep)
+    assert (len(head), len(old), len(kept)) == (n_head, n_old, n_kept)
+
+
+def test_compress_has_the_seed_shape(tok):
+    result = compress(SEED, extractive_summarizer(tok), tok, keep_last=1)
+    assert [m["role"] for m in result.messages] == ["system", "user", "assistant", "user"]
+    assert result.messages[0]["content"].startswith(PREFIX)
+    assert result.messages[1:] == SEED[4:], "the last exchange and the question are kept verbatim"
+    assert "8443" in result.summary and "12 October" in result.summary
+    assert result.compressed_tokens == count_tokens(result.messages, tok) < result.original_tokens
+    assert 0 < result.compression_ratio < 1 and result.n_summarized == 4
+
+
+def test_system_prompt_absorbs_the_summary(tok):
+    result = compress([{"role": "system", "content": "Be brief."}, *SEED], extractive_summarizer(tok), tok)
+    assert result.messages[0]["content"].startswith("Be brief.\n\n" + PREFIX)
+    assert sum(m["role"] == "system" for m in result.messages) == 1
+
+
+def test_within_budget_nothing_changes(tok):
+    result = compress(SEED, extractive_summarizer(tok), tok, budget_tokens=10_000)
+    assert result.messages == SEED and result.n_summarized == 0 and result.compression_ratio == 0
+
+
+def test_recompressing_folds_the_old_summary_in(tok):
+    first = compress(SEED, extractive_summarizer(tok), tok, keep_last=1)
+    longer = first.messages + [A("Port 8443 for billing-api."), U("And the owner?")]
+    second = compress(longer, extractive_summarizer(tok), tok, keep_last=1)
+    assert sum(m["role"] == "system" for m in second.messages) == 1
+    assert "8443" in second.summary and "Dana Whitfield" in second.summary
+
+
+THINK_CASES = [
+    ("closed", "<think>\nthe port is 9090?\n</think>\n\nPort 8443.", "Port 8443."),
+    ("prefilled", "hmm 9090\n</think>\n\nPort 8443.", "Port 8443."),
+    ("unclosed", "Port 8443. <think> maybe 9090", "Port 8443."),
+    ("none", "Port 8443.", "Port 8443."),
+]
+
+
+@pytest.mark.parametrize("name,raw,clean", THINK_CASES, ids=[c[0] for c in THINK_CASES])
+def test_strip_think(name, raw, clean):
+    assert strip_think(raw) == clean
+
+
+def test_a_summary_never_keeps_a_think_trace(tok):
+    result = compress(SEED, lambda old: "<think>port 9090?</think>Port 8443 in eu-west-1.", tok)
+    assert result.summary == "Port 8443 in eu-west-1." and "<think>" not in result.messages[0]["content"]
+
+
+def test_model_summarizer_asks_without_thinking(monkeypatch):
+    import persona.infer
+    from persona.infer import Generation
+
+    calls = []
+
+    def fake_generate(model, tokenizer, conversations, *, thinking, **kwargs):
+        calls.append((conversations, thinking))
+        return [Generation("", "<think>x</think>Port 8443.", "<think>x</think>Port 8443.", 5)]
+
+    monkeypatch.setattr(persona.infer, "generate", fake_generate)
+    summary = model_summarizer(object(), object())(SEED[:4])
+    assert summary == "Port 8443."
+    [(conversations, thinking)] = calls
+    assert thinking is False
+    prompt = conversations[0]
+    assert "name, number, date, version" in prompt[0]["content"] and "8443" in prompt[1]["content"]
+
+
+VALIDATION_CASES = [
+    ("empty", [], "non-empty list"),
+    ("bad-role", [{"role": "bot", "content": "x"}], "role 'bot' is not one of"),
+    ("starts-with-assistant", [A("x")], "[0]: assistant message out of order"),
+    ("two-users", [U("a"), U("b")], "[1]: user message out of order"),
+    ("content-not-string", [{"role": "user", "content": 3}], "content must be a string"),
+    ("late-system", [U("a"), A("b"), {"role": "system", "content": "c"}], "system message after"),
+]
+
+
+@pytest.mark.parametrize("name,messages,message", VALIDATION_CASES, ids=[c[0] for c in VALIDATION_CASES])
+def test_validate_messages_names_place_and_rule(name, messages, message):
+    issues = validate_messages(messages, "convo.json")
+    assert issues and all(i.startswith("convo.json") for i in issues) and message in "\n".join(issues)
+
+
+def test_validate_collects_every_problem():
+    assert len(validate_messages([A("a"), {"role": "bot", "content": "b"}, U("c"), U("d")])) == 3
+
+
+FACT_CASES = [
+    ("port-region", "It listens on port 8443 in eu-west-1, Frankfurt.", {"8443", "eu-west-1", "frankfurt"}),
+    ("name-date", "Sure, Priya Raman starts on March 3.", {"priya", "raman", "march", "3"}),
+    ("filler", "Great question, happy to help!", set()),
+    ("version", "We pinned pydantic==1.10.13 and FastAPI v0.95.", {"1.10.13", "fastapi", "v0.95"}),
+]
+
+
+@pytest.mark.parametrize("name,sentence,expected", FACT_CASES, ids=[c[0] for c in FACT_CASES])
+def test_fact_tokens(name, sentence, expected):
+    assert set(fact_tokens(sentence)) == expected
+
+
+def test_extractive_keeps_facts_and_drops_filler(tok):
+    old = [U("We chose PostgreSQL 16. The budget is $1,200 per month."),
+           A("That is a great choice and a very reasonable plan overall. I am happy to help you with it. "
+             "Let me know if you would like to talk it through in more depth at any point.")]
+    summary = extractive_summarizer(tok)(old)
+    assert "PostgreSQL 16" in summary and "$1,200" in summary and "happy to help" not in summary
+
+
+def test_value_matching_tells_a_distractor_apart():
+    assert value_present("8443", "it listens on port 8443 now")
+    assert not value_present("8443", "metrics on port 8080 and 9090")
+    assert not value_present("14 June 2025", "the conference is on 3 September")
+
+
+def test_distractor_substitution_and_answer_recall():
+    facts = [{"key": "port", "value": "8443", "turn": 1}]
+    distractors = [{"value": "9090", "turn": 3, "confuses": "port"}]
+    kept, swapped = [U("port 8443 and 9090")], [U("port 9090")]
+    assert missing_facts(kept, facts) == [] and distractor_substitutions(kept, facts, distractors) == []
+    assert distractor_substitutions(swapped, facts, distractors) == ["port"]
+    assert answer_recall("It was 8443 in eu-west-1.", ["8443", "eu-west-1"]) == 1.0
+    assert answer_recall("It was 9090.", ["8443", "eu-west-1"]) == 0.0
+
+
+def test_fixture_set_is_complete(fixture_set):
+    assert len(fixture_set) >= 10
+    for conversation in fixture_set:
+        assert 7 <= len(conversation.full) <= 13, conversation.name
+        assert conversation.distractors and conversation.expected, conversation.name
+
+
+def test_fixture_loader_reports_problems(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"messages": [U("a")], "question": "q",
+                                                   "facts": [{"key": "k", "value": "zz", "turn": 3}],
+                                                   "expected": []}))
+    with pytest.raises(ValueError) as err:
+        load_conversations(tmp_path)
+    text = str(err.value)
+    for fragment in ("end with an assistant", "2 messages", "turn 3", "at least one answer"):
+        assert fragment in text, text
+
+
+def test_extractive_meets_the_goals_on_the_fixture_set(tok, fixture_set):
+    figures = pooled([evaluate_case(c, extractive_summarizer(tok), tok) for c in fixture_set])
+    assert figures["compression_ratio"] >= 0.5, f"expected >= 50% fewer Qwen3 tokens, got {figures}"
+    assert figures["fact_retention"] >= 0.9, f"expected >= 90% of planted facts kept, got {figures}"
+    assert figures["substitutions"] == 0, f"a distractor replaced a planted fact: {figures}"
+
+
+def test_planted_faults_break_what_they_should(tok, fixture_set):
+    identity = pooled([evaluate_case(c, identity_summarizer, tok) for c in fixture_set])
+    dropping = pooled([evaluate_case(c, fact_dropping_summarizer, tok) for c in fixture_set])
+    assert identity["compression_ratio"] <= 0 and identity["fact_retention"] == 1.0, identity
+    assert dropping["compression_ratio"] >= 0.3 and dropping["fact_retention"] < 0.5, dropping
+
+
+def test_resolve_summarizer(tok):
+    assert resolve_summarizer("fixtures.faults:identity_summarizer", tok) is identity_summarizer
+    with pytest.raises(ValueError, match="needs a model"):
+        resolve_summarizer("model", tok)
+    with pytest.raises(ValueError, match="no callable"):
+        resolve_summarizer("fixtures.faults:nothing_here", tok)
+
+
+BAD_FILES = [
+    ("not-json", "{nope", ":1:2: not valid JSON"),
+    ("no-messages", '{"msgs": []}', 'needs a "messages" list'),
+    ("out-of-order", json.dumps([A("a"), U("b")]), "[0]: assistant message out of order"),
+]
+
+
+@pytest.mark.parametrize("name,text,message", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_cli_compress_bad_input_exits_2(tmp_path, capsys, name, text, message):
+    from persona.cli_compress import register
+    import argparse
+
+    path = tmp_path / "convo.json"
+    path.write_text(text)
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["compress", str(path), "--json"])
+    assert args.func(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(str(path)) and message in err, err
+
+
+def test_cli_compress_json(tmp_path, capsys):
+    from persona.cli_compress import register
+    import argparse
+
+    path = tmp_path / "convo.json"
+    path.write_text(json.dumps({"messages": SEED}))
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["compress", str(path), "--keep-last", "1", "--json"])
+    assert args.func(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["original_tokens"] > out["compressed_tokens"] and 0 < out["ratio"] < 1
+    assert out["messages"][0]["content"].startswith(PREFIX) and out["messages"][-1] == SEED[-1]
+
+
+def test_chat_session_compresses_past_the_budget(tok):
+    from persona.cli_compress import ChatSession, run_chat
+    from persona.infer import Generation
+
+    def reply(messages):
+        return Generation("", "Sure, that is noted and I will keep it in mind for later.", "", 12)
+
+    session = ChatSession(reply, extractive_summarizer(tok), tok, budget_tokens=80, keep_last=1)
+    lines = iter(["billing-api listens on port 8443 in eu-west-1.", "Dana Whitfield owns it.",
+                  "Prometheus uses 9090.", "Which port was it?", "/quit"])
+    shown = []
+    assert run_chat(session, lambda prompt: next(lines), shown.append) == 0
+    assert session.messages[0]["role"] == "system" and "8443" in session.messages[0]["content"]
+    assert any("older messages compressed" in s for s in shown), shown
+    assert all("[context " in s for s in shown if s.startswith("[")), shown

@@ -1,0 +1,28 @@
+"""Meta-tests: planted-fault summarizers must flip the compression criteria, and only those.
+
+Each case runs `pytest evals -m cpu_smoke` in a subprocess (fixtures.meta.run_evals) with
+--summarizer pointing at a fault from fixtures/faults.py, restricted to the context-level tests
+so no model is trained.
+"""
+import pytest
+
+CONTEXT_TESTS = "compression_ratio or think_trace or facts_in_context or distractor_replaces"
+
+CASES = [
+    # (id, summarizer, criteria expected to fail -> verdict, overall verdict)
+    ("extractive-passes", "extractive", {}, "PROCEED"),
+    ("identity-does-not-shrink", "fixtures.faults:identity_summarizer", {"compression": "pivot"}, "PIVOT"),
+    ("dropping-loses-facts", "fixtures.faults:fact_dropping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,summarizer,failing,verdict", CASES, ids=[c[0] for c in CASES])
+def test_planted_summarizer_fault_flips_the_right_criteria(tmp_path, name, summarizer, failing, verdict):
+    meta = pytest.importorskip("fixtures.meta", reason="fixtures/meta.py (run_evals) is not there yet")
+    decision = meta.run_evals(tmp_path, "--summarizer", summarizer, "-k", CONTEXT_TESTS)
+    compression_failures = {c: v for c, v in decision.failing.items() if c in ("compression", "fact-recall")}
+    assert compression_failures == failing, (
+        f"--summarizer {summarizer}: expected failing {failing}, got {decision.failing}")
+    assert decision.verdict == verdict or (verdict == "PROCEED" and not compression_failures), (
+        f"--summarizer {summarizer}: expected verdict {verdict}, got {decision.verdict}")
