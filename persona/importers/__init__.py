@@ -1,0 +1,14 @@
+"""Bring your own data: Slack, Discord, mbox, GitHub and notes exports -> scrubbed training pairs.
+
+    from persona.importers import import_export
+    result = import_export("slack", Path("export.zip"), me="ada@example.org")
+
+Modules: one reader per source (slack, discord, mbox, github, notes) producing `messages.Export`;
+`scrub` (secrets and PII), `pairing` (who answers whom), `categorize` (style/fact/decision
+proposals), `pipeline` (the whole path), `cli` (`persona data import`).
+"""
+
+from .messages import ImportFailed
+from .pipeline import ImportResult, ImportSummary, format_summary, import_export
+
+__all__ = ["ImportFailed", "ImportResult", "ImportSummary", "format_summary", "import_export"]

@@ -1,0 +1,162 @@
+"""Export -> scrubbed, paired, categorized training records, with a summary of what happened.
+
+    result = import_export("slack", Path("export.zip"), me="ada@example.org")
+    result.records   # dicts in the persona.data schema
+    result.summary   # pairs kept, dropped by reason, redactions by kind
+
+Scrubbing happens on every message before pairing, so nothing unscrubbed reaches a record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import categorize, discord, github, mbox, notes, slack
+from .messages import KEPT, Export, ImportFailed, resolve_me
+from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
+from .scrub import make_scrubber, scrub
+
+READERS = {"slack": slack.read, "discord": discord.read, "email": mbox.read, "mbox": mbox.read,
+           "github": github.read, "notes": None}
+"""SOURCE names the CLI accepts; 'mbox' is an alias of 'email'."""
+MAX_RECORD_CHARS = 8000
+"""Records stay under this many characters of JSON (long turns are cut at sentence ends)."""
+USER_CHARS, ASSISTANT_CHARS, REASONING_CHARS = 2500, 3500, 1500
+"""Per-field budgets; together with JSON overhead they stay under MAX_RECORD_CHARS."""
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, for the report printed at the end."""
+
+    source: str
+    """Source name written to metadata.source."""
+    messages_read: int = 0
+    """Messages in the export (all authors, all kinds)."""
+    my_messages: int = 0
+    """Messages by --me that could be used."""
+    pairs_kept: int = 0
+    """Records written."""
+    dropped: Counter = field(default_factory=Counter)
+    """Messages dropped by reason: bot, system, empty, attachment_only, no_context."""
+    redactions: Counter = field(default_factory=Counter)
+    """Secrets and PII replaced by placeholders, by kind."""
+    categories: Counter = field(default_factory=Counter)
+    """Proposed categories of the records."""
+
+
+@dataclass
+class ImportResult:
+    """Records ready to write as JSONL, and the summary."""
+
+    records: list[dict]
+    """One dict per training pair, in the persona.data schema."""
+    summary: ImportSummary
+    """Counts for the report."""
+
+
+def truncate(text: str, limit: int, keep_end: bool = False) -> str:
+    """Cut to `limit` characters at a sentence or line end; `keep_end` keeps the last part."""
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:] if keep_end else text[:limit]
+    marks = [cut.find(sep) for sep in ("\n", ". ")] if keep_end else [cut.rfind(sep) for sep in ("\n", ". ")]
+    found = [m for m in marks if m > 0 and (m < limit // 2 if keep_end else m > limit // 2)]
+    if not found:
+        return ("…" + cut[1:]) if keep_end else (cut[:-1] + "…")
+    if keep_end:
+        return "…" + cut[min(found) + 1:].lstrip()
+    return cut[:max(found) + 1].rstrip() + " …"
+
+
+def build_record(pair: Pair, source: str) -> dict:
+    """A persona.data record with the proposed category and inferred context, under MAX_RECORD_CHARS."""
+    scale = 1.0
+    while True:
+        record = _record(pair, source, scale)
+        # JSON escapes (newlines, quotes) can push a record past the budget; shrink and retry.
+        if len(json.dumps(record, ensure_ascii=False)) <= MAX_RECORD_CHARS:
+            return record
+        scale *= 0.8
+
+
+def _record(pair: Pair, source: str, scale: float) -> dict:
+    proposal = categorize.propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
+    answer = {"role": "assistant", "content": truncate(proposal.content, int(ASSISTANT_CHARS * scale))}
+    if proposal.reasoning:
+        answer["reasoning_content"] = truncate(proposal.reasoning, int(REASONING_CHARS * scale))
+    user = truncate(pair.user, int(USER_CHARS * scale), keep_end=True)
+    return {
+        "messages": [{"role": "user", "content": user}, answer],
+        "metadata": {
+            "category": proposal.category,
+            "category_status": "proposed",
+            "source": source,
+            "context": categorize.infer_context(f"{user}\n{pair.assistant}", pair.hint, source),
+        },
+    }
+
+
+def _read(source: str, path: Path, me: str) -> Export:
+    if source not in READERS:
+        raise ImportFailed(path, f"unknown source {source!r}; use one of {', '.join(READERS)}")
+    if source == "notes":
+        return notes.read(path, me)
+    return READERS[source](path)
+
+
+def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
+    mine = sum(1 for m in export.messages if m.author_id in me_ids and m.kind == KEPT)
+    if mine:
+        return
+    authors = Counter(m.author_id for m in export.messages if m.kind == KEPT and not m.generated)
+    known = ", ".join(a for a, _ in authors.most_common(5)) or "none"
+    what = "matches no author" if not me_ids else "has no usable messages"
+    raise ImportFailed(path, f"--me {me!r} {what} in this export (most active authors: {known})")
+
+
+def import_export(source: str, path: Path, me: str, rules: PairingRules | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported."""
+    path = Path(path)
+    export = _read(source, path, me)
+    source = "email" if source == "mbox" else source
+    me_ids = {me} if source == "notes" else resolve_me(export, me)
+    _check_me(export, me_ids, me, path)
+    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages))
+    scrubber = make_scrubber()
+    total = len(export.messages)
+    for n, message in enumerate(export.messages, start=1):
+        if message.kind == KEPT:
+            scrubbed = scrub(message.text, scrubber)
+            message.text = scrubbed.text
+            summary.redactions.update(scrubbed.counts)
+            summary.my_messages += message.author_id in me_ids
+        if progress and (n % 500 == 0 or n == total):
+            progress(n, total)
+    pairing = pair_messages(export.messages, me_ids, rules or RULES_BY_SOURCE[source])
+    records = [build_record(pair, source) for pair in pairing.pairs]
+    if not records:
+        raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "
+                                 "answers someone else within the time window")
+    summary.dropped = pairing.dropped
+    summary.pairs_kept = len(records)
+    summary.categories = Counter(r["metadata"]["category"] for r in records)
+    return ImportResult(records, summary)
+
+
+def format_summary(summary: ImportSummary) -> str:
+    """The report printed after an import."""
+    def counts(counter: Counter) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(counter.items(), key=lambda kv: -kv[1])) or "none"
+    return "\n".join([
+        f"source: {summary.source}",
+        f"messages read: {summary.messages_read} (yours: {summary.my_messages})",
+        f"pairs kept: {summary.pairs_kept} (proposed: {counts(summary.categories)}; review before training)",
+        f"dropped: {counts(summary.dropped)}",
+        f"redactions: {counts(summary.redactions)}",
+    ])
