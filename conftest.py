@@ -17,4 +17,4 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).parent
-pytest_plugins = ["fixtures.harness"]
+pytest_plugins = ["fixtures.harness", "fixtures.compression"]

@@ -36,15 +36,23 @@ def test_examples(pytestconfig):
         pytest.skip(f"not evaluated: the test data is invalid ({len(err.problems)} problems)")
 
 
-@pytest.fixture(scope="session")
-def max_new_tokens(trained_model) -> int:
-    return 384 if trained_model.kind == "real" else 96
+MAX_NEW_TOKENS = 512
+"""Room for a decision's reasoning and its answer."""
 
 
 @pytest.fixture(scope="session")
-def test_answers(trained_model, test_examples, max_new_tokens, transcript):
+def real_model(trained_model):
+    """The fine-tuned model, for quality criteria: skipped under tiny or synthetic weights, saying why."""
+    from fixtures.harness import require_real_weights
+
+    require_real_weights(trained_model.kind, "this quality criterion")
+    return trained_model
+
+
+@pytest.fixture(scope="session")
+def test_answers(real_model, test_examples, transcript):
     """The fine-tuned model's answers to the held-out prompts."""
-    answers = answer_all(trained_model.model, trained_model.tokenizer, test_examples, max_new_tokens=max_new_tokens)
+    answers = answer_all(real_model.model, real_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
     for example, generation in zip(test_examples, answers):
         reference = example.messages[-1]["content"]
         transcript.append((f"test set ({example.category}) {example.where}",
@@ -55,10 +63,10 @@ def test_answers(trained_model, test_examples, max_new_tokens, transcript):
 
 
 @pytest.fixture(scope="session")
-def base_answers(trained_model, test_examples, max_new_tokens):
+def base_answers(real_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
-    model = trained_model.model
+    model = real_model.model
     if not hasattr(model, "disable_adapter"):
         pytest.skip("not evaluated: the model has no adapter to disable for a base-model comparison")
     with model.disable_adapter():
-        return answer_all(model, trained_model.tokenizer, test_examples, max_new_tokens=max_new_tokens)
+        return answer_all(model, real_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)

@@ -4,7 +4,8 @@ what it was trained on (rapidfuzz token_sort_ratio). On failure: ADJUST (more st
 Threshold: unrelated English replies of similar length score about 0.3-0.45 against each other and a close
 paraphrase about 0.6, so 0.5 on real weights asks for "clearly the same answer" without demanding verbatim
 recall from 100 steps of LoRA. The tiny model has only its training data to say anything at all, so it is
-held to near-verbatim recall (0.8): a tiny run that did not learn scores under 0.3.
+held to near-verbatim recall (0.8): measured, a tiny run that learned scores 1.0 on all three, one cut
+short at loss 1.3 scores 0.0-0.4.
 """
 from __future__ import annotations
 
@@ -36,8 +37,7 @@ def test_memorization(pytestconfig, trained_model, criterion, transcript):
     if trained_model.kind == "synthetic":
         require_real_weights("synthetic", "memorization of real text")
     examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
-    answers = answer_all(trained_model.model, trained_model.tokenizer, examples,
-                         max_new_tokens=384 if trained_model.kind == "real" else 160)
+    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=512)
     scores = []
     for example, generation in zip(examples, answers):
         reference = example.messages[-1]["content"]

@@ -14,7 +14,6 @@ import statistics
 
 import pytest
 
-from fixtures.harness import require_real_weights
 from persona.metrics import content_words, repetition_ratio, similarity, topic_overlap
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu]
@@ -32,8 +31,7 @@ def coherent(answer: str, reference: str) -> bool:
 
 
 @pytest.mark.criterion("coherence")
-def test_coherence(trained_model, test_examples, test_answers, criterion):
-    require_real_weights(trained_model.kind, "coherence")
+def test_coherence(test_examples, test_answers, criterion):
     flags = [coherent(g.answer, e.messages[-1]["content"]) for e, g in zip(test_examples, test_answers)]
     share = sum(flags) / len(flags)
     criterion.record(share, f">= {MIN_COHERENT_SHARE} of test answers coherent",
@@ -43,8 +41,7 @@ def test_coherence(trained_model, test_examples, test_answers, criterion):
 
 
 @pytest.mark.criterion("style")
-def test_style_closer_than_base(trained_model, test_examples, test_answers, base_answers, criterion):
-    require_real_weights(trained_model.kind, "style")
+def test_style_closer_than_base(test_examples, test_answers, base_answers, criterion):
     pairs = [(e, t, b) for e, t, b in zip(test_examples, test_answers, base_answers) if e.category != "fact"]
     tuned = statistics.fmean(similarity(t.answer, e.messages[-1]["content"]) for e, t, _ in pairs)
     base = statistics.fmean(similarity(b.answer, e.messages[-1]["content"]) for e, _, b in pairs)
@@ -60,8 +57,7 @@ def key_terms(text: str) -> set[str]:
 
 
 @pytest.mark.criterion("facts")
-def test_fact_recall(trained_model, test_examples, test_answers, criterion):
-    require_real_weights(trained_model.kind, "fact probes")
+def test_fact_recall(test_examples, test_answers, criterion):
     pairs = [(e, g) for e, g in zip(test_examples, test_answers) if e.category == "fact"]
     if not pairs:
         pytest.skip("not evaluated: the test set has no fact examples")
@@ -73,16 +69,15 @@ def test_fact_recall(trained_model, test_examples, test_answers, criterion):
 
 
 @pytest.mark.criterion("thinking")
-def test_thinking_switch(trained_model, test_examples, criterion, transcript):
+def test_thinking_switch(real_model, test_examples, criterion, transcript):
     from evals.conftest import thinking_for
     from persona.chat import prompt_messages
     from persona.infer import generate
 
-    require_real_weights(trained_model.kind, "the thinking switch")
     prompts = [prompt_messages(e.messages) for e in test_examples if thinking_for(e)]
-    on = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=True, max_new_tokens=512,
+    on = generate(real_model.model, real_model.tokenizer, prompts, thinking=True, max_new_tokens=512,
                   batch_size=16)
-    off = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=False, max_new_tokens=256,
+    off = generate(real_model.model, real_model.tokenizer, prompts, thinking=False, max_new_tokens=256,
                    batch_size=16)
     on_share = sum(bool(g.reasoning) for g in on) / len(on)
     off_clean = sum(not g.reasoning and "<think>" not in g.text for g in off) / len(off)

@@ -32,6 +32,9 @@ class TrainConfig:
     """Tokens per training row; longer rows are cut at the end (never losing the whole answer)."""
     load_in_4bit: bool = True
     """QLoRA: 4-bit base weights on CUDA (bitsandbytes); ignored on CPU."""
+    finetune: str = "lora"
+    """"lora" (adapters on target_modules, the seed's method) or "full" (every weight; the tiny smoke model,
+    whose random base gives a low-rank update nothing to steer)."""
     lora_r: int = 16
     """LoRA rank."""
     lora_alpha: int = 16
@@ -74,6 +77,8 @@ class TrainConfig:
         for name in ("learning_rate", "weight_decay", "warmup_steps", "lora_dropout"):
             if getattr(self, name) < 0:
                 issues.append(f"{name} must not be negative, got {getattr(self, name)}")
+        if self.finetune not in ("lora", "full"):
+            issues.append(f"finetune must be lora or full, got {self.finetune!r}")
         if self.backend not in ("auto", "hf", "unsloth"):
             issues.append(f"backend must be auto, hf or unsloth, got {self.backend!r}")
         if not self.target_modules:

@@ -68,5 +68,8 @@ def load_trained(result: TrainResult):
         return result.model, result.tokenizer
     from persona.models import load
 
+    if not (result.adapter_dir / "adapter_config.json").exists():  # finetune="full": the whole model
+        loaded = load(str(result.adapter_dir))
+        return loaded.model, loaded.tokenizer
     loaded = load(result.source.spec, adapter=result.adapter_dir)
     return loaded.model, loaded.tokenizer

@@ -42,6 +42,7 @@ class TrainResult:
 
     @property
     def adapter_dir(self) -> Path:
+        """The LoRA adapter (or, for finetune="full", the whole model)."""
         return self.run_dir / "final"
 
     @property
@@ -140,6 +141,8 @@ def _prepare_hf(config: TrainConfig, source: ModelSource):
     elif not cuda:
         model = model.to("cpu")
     torch.manual_seed(config.seed)
+    if config.finetune == "full":
+        return model, tokenizer
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
     return get_peft_model(model, lora), tokenizer

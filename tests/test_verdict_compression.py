@@ -6,6 +6,8 @@ so no model is trained.
 """
 import pytest
 
+from fixtures.meta import run_evals
+
 CONTEXT_TESTS = "compression_ratio or think_trace or facts_in_context or distractor_replaces"
 
 CASES = [
@@ -19,10 +21,9 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize("name,summarizer,failing,verdict", CASES, ids=[c[0] for c in CASES])
 def test_planted_summarizer_fault_flips_the_right_criteria(tmp_path, name, summarizer, failing, verdict):
-    meta = pytest.importorskip("fixtures.meta", reason="fixtures/meta.py (run_evals) is not there yet")
-    decision = meta.run_evals(tmp_path, "--summarizer", summarizer, "-k", CONTEXT_TESTS)
-    compression_failures = {c: v for c, v in decision.failing.items() if c in ("compression", "fact-recall")}
-    assert compression_failures == failing, (
+    decision = run_evals(tmp_path, "--summarizer", summarizer, "-k", CONTEXT_TESTS)
+    assert decision.failing == failing, (
         f"--summarizer {summarizer}: expected failing {failing}, got {decision.failing}")
-    assert decision.verdict == verdict or (verdict == "PROCEED" and not compression_failures), (
-        f"--summarizer {summarizer}: expected verdict {verdict}, got {decision.verdict}")
+    assert decision.verdict == verdict, f"--summarizer {summarizer}: expected {verdict}, got {decision.verdict}"
+    assert {"compression", "fact-recall"} <= set(decision.passed) | set(decision.failing), \
+        "the compression criteria did not run at all"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv and install persona into it (once; again only when pyproject.toml changes).
+# With an NVIDIA GPU (nvidia-smi present) the `gpu` extra adds unsloth and bitsandbytes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "persona needs Python 3.11+" >&2; exit 1; }
+extra=""
+command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && extra="[gpu]"
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extra:+-gpu}"
+if [ ! -f "$stamp" ]; then
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  # torch first and pinned: an unpinned resolve could pull a different build
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,84 @@
+"""Training on CPU with the tiny model: the LoRA path moves adapter weights, invalid data is refused before a
+model loads, and the config takes TOML and CLI overrides with clear errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from persona.config import TrainConfig, load_config, parse_overrides
+from persona.data import DataError
+from tests.helpers import FIXTURES, ROOT
+
+
+def test_lora_training_moves_adapter_weights_and_writes_the_run(tmp_path):
+    import torch
+    from safetensors.torch import load_file
+
+    from persona.train import train
+
+    config = TrainConfig(model="tiny", output_dir=str(tmp_path), run_name="lora", max_steps=6, logging_steps=2,
+                         warmup_steps=1, learning_rate=1e-2, save_steps=3)
+    result = train(config)
+    assert result.backend == "hf" and result.n_rows == 50
+    weights = load_file(result.adapter_dir / "adapter_model.safetensors")
+    lora_b = [w for name, w in weights.items() if "lora_B" in name]
+    assert lora_b and any(torch.count_nonzero(w) > 0 for w in lora_b), "LoRA B starts at zero and must move"
+    log = [json.loads(line) for line in (result.run_dir / "training.log").read_text().splitlines()]
+    assert [row["step"] for row in log] == [2, 4, 6]
+    assert {"loss", "learning_rate", "seconds_per_step", "memory"} <= set(log[0])
+    assert json.loads((result.run_dir / "config.json").read_text())["max_steps"] == 6
+    assert (result.run_dir / "checkpoints").is_dir(), "checkpoints are written for --resume"
+
+
+def test_invalid_data_is_refused_before_a_model_loads(tmp_path, monkeypatch):
+    import persona.train as train_module
+
+    monkeypatch.setattr(train_module, "resolve", lambda spec: pytest.fail("a model was resolved for bad data"))
+    with pytest.raises(DataError) as err:
+        train_module.train(TrainConfig(model="tiny", train_file=str(FIXTURES / "data/broken.jsonl"),
+                                       output_dir=str(tmp_path)))
+    assert len(err.value.problems) == 13
+
+
+def test_config_defaults_are_the_seeds():
+    config = TrainConfig()
+    assert (config.lora_r, config.lora_alpha, config.lora_dropout, config.learning_rate) == (16, 16, 0.0, 2e-4)
+    assert (config.per_device_train_batch_size, config.gradient_accumulation_steps, config.warmup_steps,
+            config.max_steps, config.seed, config.max_seq_length) == (2, 4, 10, 100, 3407, 2048)
+    assert len(config.target_modules) == 7 and config.optim == "adamw_8bit" and config.weight_decay == 0.01
+
+
+def test_toml_then_overrides(tmp_path):
+    toml = tmp_path / "t.toml"
+    toml.write_text('[train]\nmax_steps = 20\nlearning_rate = 1e-4\ntarget_modules = ["q_proj", "v_proj"]\n')
+    config = load_config(toml, **parse_overrides(["learning_rate=0", "gradient_checkpointing=false"]))
+    assert (config.max_steps, config.learning_rate, config.gradient_checkpointing) == (20, 0.0, False)
+    assert config.target_modules == ("q_proj", "v_proj")
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"max_steps": "0", "learning_rate": "-1"}, "max_steps must be at least 1, got 0\nlearning_rate must not"),
+    ({"lerning_rate": "1"}, "unknown training setting 'lerning_rate'"),
+    ({"backend": "tpu"}, "backend must be auto, hf or unsloth"),
+])
+def test_bad_settings_are_reported(overrides, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        load_config(None, **overrides)
+
+
+def test_override_needs_an_equals_sign():
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        parse_overrides(["learning_rate"])
+
+
+def test_run_cache_key_follows_data_and_config(tmp_path):
+    from persona.runs import cache_key
+
+    data = tmp_path / "train.jsonl"
+    data.write_bytes((ROOT / "data/toy/train.jsonl").read_bytes())
+    base = TrainConfig(model="tiny", train_file=str(data))
+    assert cache_key(base) == cache_key(base.replace(output_dir="elsewhere", run_name="other"))
+    assert cache_key(base) != cache_key(base.replace(learning_rate=0.0))
+    data.write_bytes(data.read_bytes() + b"\n")
+    assert cache_key(base) != cache_key(TrainConfig(model="tiny", train_file=str(ROOT / "data/toy/train.jsonl")))
