@@ -65,8 +65,12 @@ def test_answers(real_model, test_examples, transcript):
 @pytest.fixture(scope="session")
 def base_answers(real_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
-    model = real_model.model
-    if not hasattr(model, "disable_adapter"):
-        pytest.skip("not evaluated: the model has no adapter to disable for a base-model comparison")
-    with model.disable_adapter():
-        return answer_all(model, real_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
+    from persona.models import load
+    from persona.vram import free_cuda
+
+    base = load(real_model.result.source.spec)
+    try:
+        return answer_all(base.model, base.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
+    finally:
+        del base
+        free_cuda()

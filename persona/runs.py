@@ -11,6 +11,7 @@ from pathlib import Path
 from persona.config import TrainConfig
 from persona.models import cache_root, resolve
 from persona.train import TrainResult, read_log, train
+from persona.vram import free_cuda
 
 _VERSIONED = ("torch", "transformers", "peft", "trl", "unsloth", "bitsandbytes")
 
@@ -48,7 +49,7 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
     if result_file.exists() and (cached / "final").is_dir():
         summary = json.loads(result_file.read_text())
         result = TrainResult(cached, summary["backend"], resolve(config.model), read_log(cached / "training.log"),
-                             summary["train_seconds"], summary["n_rows"])
+                             summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}))
         log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
         reused = True
     else:
@@ -63,13 +64,26 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
 
 
 def load_trained(result: TrainResult):
-    """(model, tokenizer) for generation: the in-memory model, or the base with the saved adapter."""
-    if result.model is not None:
-        return result.model, result.tokenizer
+    """(model, tokenizer) for generation.
+
+    On CUDA the adapter is merged into a bf16 copy of the base — the model one would serve, and the fast one
+    to decode with (the 4-bit training model decodes several times slower). On CPU the in-memory model is
+    used when there is one, else the base with the saved adapter (or, for finetune="full", the saved model).
+    """
+    import torch
+
     from persona.models import load
 
-    if not (result.adapter_dir / "adapter_config.json").exists():  # finetune="full": the whole model
+    full = not (result.adapter_dir / "adapter_config.json").exists()
+    if not torch.cuda.is_available() and result.model is not None:
+        result.model.eval()
+        return result.model, result.tokenizer
+    result.model = None  # drop the training model before a second copy lands on the GPU
+    free_cuda()
+    if full:
         loaded = load(str(result.adapter_dir))
         return loaded.model, loaded.tokenizer
     loaded = load(result.source.spec, adapter=result.adapter_dir)
-    return loaded.model, loaded.tokenizer
+    model = loaded.model.merge_and_unload() if torch.cuda.is_available() else loaded.model
+    return model.eval(), loaded.tokenizer
+

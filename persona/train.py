@@ -12,6 +12,8 @@ Writes `<run_dir>/training.log` (one JSON line per logging step), `<run_dir>/fin
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,8 @@ class TrainResult:
     model: object = field(default=None, repr=False)
     """The fine-tuned model in memory (None when read back from disk)."""
     tokenizer: object = field(default=None, repr=False)
+    vram: dict = field(default_factory=dict)
+    """Per phase (load, train): NVML device-wide and torch peaks in GiB; empty without CUDA."""
 
     @property
     def adapter_dir(self) -> Path:
@@ -111,7 +115,7 @@ def _log_callback(path: Path, sampler=None):
                    "learning_rate": float(logs.get("learning_rate", 0.0)),
                    "seconds_per_step": round((now - self.last_time) / steps, 4), "memory": _memory()}
             if sampler is not None:
-                row["memory"]["nvml_peak_gib"] = sampler.peak_gib
+                row["memory"]["nvml_used_gib"] = round(sampler.used_bytes() / 2**30, 3)
             self.last_time, self.last_step = now, state.global_step
             with path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(row) + "\n")
@@ -159,7 +163,7 @@ def _optimizer(requested: str) -> str:
     return requested
 
 
-def sft_args(config: TrainConfig, run_dir: Path):
+def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf"):
     import torch
     from trl import SFTConfig
 
@@ -173,16 +177,23 @@ def sft_args(config: TrainConfig, run_dir: Path):
         save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
         data_seed=config.seed, bf16=bf16, fp16=cuda and not bf16, report_to="none", max_length=config.max_seq_length,
         dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
-        gradient_checkpointing=config.gradient_checkpointing and cuda, use_cpu=not cuda,
+        # unsloth applies its own (offloaded) checkpointing in get_peft_model
+        gradient_checkpointing=config.gradient_checkpointing and cuda and backend == "hf", use_cpu=not cuda,
         dataloader_num_workers=0, disable_tqdm=False)
 
 
 def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> TrainResult:
-    """Fine-tune per config; invalid data is refused before any model is loaded."""
+    """Fine-tune per config; invalid data is refused before any model is loaded.
+
+    On CUDA out-of-memory the run starts again with half the batch and twice the accumulation (the same
+    effective batch), down to batch 1, and says so in training.log.
+    """
     config.validate()
     examples = load_jsonl(Path(config.train_file))
-    source = resolve(config.model)
     backend = choose_backend(config.backend)
+    if backend == "unsloth":
+        import unsloth  # noqa: F401  -- patches transformers; must be imported before transformers is used
+    source = resolve(config.model)
     prepare = backend_impl or _backend(backend)
     run_dir = config.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -190,23 +201,90 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     log_path = run_dir / "training.log"
     if not resume:
         log_path.unlink(missing_ok=True)
+        shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
+    from persona.vram import VramMonitor, free_cuda
 
-    model, tokenizer = prepare(config, source)
+    monitor = VramMonitor.start()
+    try:
+        while True:
+            try:
+                return _train_once(config, examples, source, backend, prepare, monitor, resume)
+            except Exception as err:
+                if not _is_oom(err) or config.per_device_train_batch_size == 1:
+                    raise
+                config = config.replace(per_device_train_batch_size=config.per_device_train_batch_size // 2,
+                                        gradient_accumulation_steps=config.gradient_accumulation_steps * 2)
+                _append(log_path, {"event": "oom_retry", "per_device_train_batch_size":
+                                   config.per_device_train_batch_size,
+                                   "gradient_accumulation_steps": config.gradient_accumulation_steps})
+                print(f"persona: CUDA out of memory; retrying with batch {config.per_device_train_batch_size} x "
+                      f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
+                free_cuda()
+                resume = False
+    finally:
+        monitor.stop()
+
+
+def _train_once(config, examples, source, backend, prepare, monitor, resume) -> TrainResult:
+    run_dir, log_path = config.run_dir, config.run_dir / "training.log"
+    with monitor.phase("load"):
+        model, tokenizer = prepare(config, source)
     rows = render_rows(examples, tokenizer, config.max_seq_length)
     from datasets import Dataset
     from trl import SFTTrainer
 
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
-                         args=sft_args(config, run_dir), callbacks=[_log_callback(log_path)])
-    started = time.perf_counter()
-    trainer.train(resume_from_checkpoint=_last_checkpoint(run_dir) if resume else None)
-    seconds = time.perf_counter() - started
-    trainer.model.save_pretrained(run_dir / "final")
-    tokenizer.save_pretrained(run_dir / "final")
-    log = read_log(log_path)
-    result = TrainResult(run_dir, backend, source, log, seconds, len(rows), trainer.model, tokenizer)
-    (run_dir / "result.json").write_text(json.dumps(result.summary(), indent=2))
+                         args=sft_args(config, run_dir, backend),
+                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker()])
+    with monitor.phase("train"):
+        started = time.perf_counter()
+        trainer.train(resume_from_checkpoint=last_checkpoint(run_dir) if resume else None)
+        seconds = time.perf_counter() - started
+    _save_atomically(trainer.model, tokenizer, run_dir / "final")
+    result = TrainResult(run_dir, backend, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer)
+    summary = {**result.summary(), "vram": monitor.to_json(),
+               "per_device_train_batch_size": config.per_device_train_batch_size,
+               "gradient_accumulation_steps": config.gradient_accumulation_steps}
+    (run_dir / "result.json").write_text(json.dumps(summary, indent=2))
+    result.vram = summary["vram"]
     return result
+
+
+def _is_oom(err: BaseException) -> bool:
+    import torch
+
+    return isinstance(err, torch.cuda.OutOfMemoryError) or "CUDA out of memory" in str(err)
+
+
+def _append(path: Path, row: dict) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
+
+
+def _save_atomically(model, tokenizer, target: Path) -> None:
+    """Write next to the target and rename: a killed run never leaves a half-written adapter."""
+    tmp = target.with_name(target.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+
+
+COMPLETE = "persona_complete"
+"""Marker written into a checkpoint folder once the Trainer has finished writing it."""
+
+
+def _complete_marker():
+    from transformers import TrainerCallback
+
+    class CompleteMarker(TrainerCallback):
+        def on_save(self, args, state, control, **kwargs):
+            folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+            if folder.is_dir():
+                (folder / COMPLETE).write_text(str(state.global_step))
+
+    return CompleteMarker()
 
 
 def _backend(name: str):
@@ -219,11 +297,16 @@ def _backend(name: str):
     raise ValueError(f"unknown backend {name!r}")
 
 
-def _last_checkpoint(run_dir: Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
-
+def last_checkpoint(run_dir: Path) -> str | None:
+    """The newest checkpoint that was written to the end; folders a killed run left half-written are removed."""
     folder = run_dir / "checkpoints"
-    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+    complete = []
+    for candidate in folder.glob("checkpoint-*") if folder.is_dir() else ():
+        if (candidate / COMPLETE).exists():
+            complete.append((int(candidate.name.split("-")[-1]), candidate))
+        else:
+            shutil.rmtree(candidate, ignore_errors=True)
+    return str(max(complete)[1]) if complete else None
 
 
 def read_log(path: Path) -> list[dict]:

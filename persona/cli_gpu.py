@@ -1,0 +1,33 @@
+"""`persona preflight`: checks the GPU path before a long run; exits 1 when over budget or broken."""
+from __future__ import annotations
+
+import sys
+
+
+def cmd_preflight(args) -> int:
+    from persona.config import load_config, parse_overrides
+    from persona.preflight import run_preflight
+
+    try:
+        overrides = parse_overrides(args.set)
+        overrides.update({k: v for k, v in (("model", args.model), ("backend", args.backend)) if v})
+        config = load_config(args.config, **overrides)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"persona preflight: {err}", file=sys.stderr)
+        return 2
+    report = run_preflight(config, steps=args.steps, train_budget_gb=args.budget_train_gb,
+                           infer_budget_gb=args.budget_infer_gb)
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("preflight", help="check CUDA, unsloth, model load, VRAM and time before a run")
+    parser.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b (offline) or tiny")
+    parser.add_argument("--config", help="TOML file with a [train] table")
+    parser.add_argument("--backend", choices=("auto", "hf", "unsloth"))
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
+    parser.add_argument("--steps", type=int, default=5, help="training steps to measure")
+    parser.add_argument("--budget-train-gb", type=float, default=15.0, help="training VRAM budget in GB (10**9 B)")
+    parser.add_argument("--budget-infer-gb", type=float, default=8.0, help="inference VRAM budget in GB (10**9 B)")
+    parser.set_defaults(func=cmd_preflight)

@@ -1,0 +1,129 @@
+"""`persona preflight`: will this model train and serve on this GPU within budget? Checked in a minute.
+
+CUDA visible, unsloth importable, the model loads, a few training steps on rows of the full configured
+length (the worst case for memory), one generation; then peak VRAM per phase against the budgets and the
+projected time for the configured number of steps.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from persona.config import TrainConfig
+
+_FILLER = ("the deploy queue backs up when the carrier feed stalls so we batch retries and log the request "
+           "context before anything else ").split()
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Preflight:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def add(self, name: str, ok: bool, detail: str) -> bool:
+        self.checks.append(Check(name, ok, detail))
+        return ok
+
+    def render(self) -> str:
+        width = max(len(c.name) for c in self.checks)
+        lines = [f"{c.name:<{width}}  {'ok  ' if c.ok else 'FAIL'}  {c.detail}" for c in self.checks]
+        return "\n".join(lines + [f"preflight: {'PASS' if self.ok else 'FAIL'}"])
+
+
+def long_examples(tokenizer, max_seq_length: int, n: int = 8) -> list[dict]:
+    """Examples that fill the sequence length: a long user turn and a ~100-token answer at the end."""
+    words = (_FILLER * (max_seq_length // len(_FILLER) + 2))
+    prompt, answer = [], " ".join(words[:80])
+    budget = max_seq_length - len(tokenizer(answer)["input_ids"]) - 40
+    for word in words:
+        prompt.append(word)
+        if len(prompt) % 64 == 0 and len(tokenizer(" ".join(prompt))["input_ids"]) >= budget:
+            break
+    return [{"messages": [{"role": "user", "content": " ".join(prompt)}, {"role": "assistant", "content": answer}],
+             "metadata": {"category": "style", "source": "preflight", "context": "synthetic"}} for _ in range(n)]
+
+
+def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float = 15.0,
+                  infer_budget_gb: float = 8.0, new_tokens: int = 64) -> Preflight:
+    import torch
+
+    report = Preflight()
+    if not report.add("CUDA", torch.cuda.is_available(),
+                      torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA GPU visible"):
+        return report
+    has_unsloth = importlib.util.find_spec("unsloth") is not None
+    detail = "importable" if has_unsloth else "not installed: pip install -e .[gpu] (the hf backend runs instead)"
+    if has_unsloth:
+        try:
+            import unsloth
+            detail = f"{unsloth.__version__}"
+        except Exception as err:  # a broken install is worth reporting, not crashing on
+            has_unsloth, detail = False, f"import failed: {type(err).__name__}: {err}"
+    report.add("unsloth", has_unsloth or config.backend == "hf", detail)
+
+    from transformers import AutoTokenizer
+
+    from persona.models import resolve
+    from persona.runs import load_trained
+    from persona.train import train
+    from persona.vram import VramMonitor, gb
+
+    try:
+        source = resolve(config.model)
+        tokenizer = AutoTokenizer.from_pretrained(source.path)
+    except Exception as err:
+        report.add("model", False, f"{config.model}: {type(err).__name__}: {err}")
+        return report
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "long.jsonl"
+        data.write_text("".join(json.dumps(e) + "\n" for e in long_examples(tokenizer, config.max_seq_length)))
+        trial = config.replace(train_file=str(data), output_dir=tmp, run_name="preflight", max_steps=steps,
+                               logging_steps=1, warmup_steps=1, save_steps=10_000)
+        try:
+            result = train(trial)
+        except Exception as err:
+            report.add("train", False, f"{steps} steps at {config.max_seq_length} tokens: {type(err).__name__}: "
+                                       f"{str(err).splitlines()[0][:200]}")
+            return report
+        load, phase = result.vram.get("load", {}), result.vram.get("train", {})
+        report.add("model load", True, f"{config.model} ({source.kind}) on {result.backend}; "
+                                       f"peak {load.get('peak_gb', 0):.2f} GB")
+        per_step = _steady_seconds_per_step(result.log) or result.train_seconds / steps
+        report.add("train VRAM", phase.get("peak_gb", 0) < train_budget_gb,
+                   f"peak {phase.get('peak_gb', 0):.2f} GB device-wide at {config.max_seq_length} tokens x batch "
+                   f"{config.per_device_train_batch_size} (budget {train_budget_gb} GB)")
+        report.add("train time", True, f"{per_step:.2f} s/step -> {config.max_steps} steps in about "
+                                       f"{per_step * config.max_steps / 60:.1f} min")
+        model, tok = load_trained(result)
+        monitor = VramMonitor.start()
+        from persona.infer import generate
+
+        stats: list = []
+        with monitor.phase("inference") as infer:
+            generate(model, tok, [[{"role": "user", "content": "How would you debug a memory leak?"}]],
+                     thinking=False, max_new_tokens=new_tokens, stats=stats)
+        monitor.stop()
+        speed = stats[0].tokens_per_second if stats else 0.0
+        report.add("inference VRAM", infer.peak_gb < infer_budget_gb,
+                   f"peak {infer.peak_gb:.2f} GB device-wide, {speed:.1f} tok/s at batch 1 "
+                   f"(budget {infer_budget_gb} GB; {gb(infer.nvml_peak_gib):.2f} GB = {infer.nvml_peak_gib:.2f} GiB)")
+    return report
+
+
+def _steady_seconds_per_step(log: list[dict]) -> float | None:
+    """Seconds per step after the first (which pays for compilation and warm-up)."""
+    times = [row["seconds_per_step"] for row in log if "seconds_per_step" in row][1:]
+    return sum(times) / len(times) if times else None
