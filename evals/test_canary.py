@@ -26,7 +26,7 @@ import pytest
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("canary-leak")]
 N_CANDIDATES = 255
 """Random codes the inserted control canary is ranked against (max exposure 8 bits)."""
-STEPS = {"tiny": 300, "synthetic": 30, "real": 60}
+STEPS = {"tiny": 300, "real": 60}
 """Optimizer steps: enough for the tiny model to memorize its ~15 pairs, small enough for CI (~30 s)."""
 
 
@@ -130,6 +130,9 @@ def test_no_canary_leaks_through_import_and_training(pytestconfig, train_config,
     train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
     kind = resolve(train_config.model).kind
+    if kind == "synthetic":
+        pytest.skip("not evaluated: synthetic (random) weights cannot reproduce a canary after a short run, so "
+                    "finding none would prove nothing; run with real weights (or tiny, which memorizes)")
     config = train_config.replace(train_file=str(train_file), output_dir=str(tmp_path / "runs"), run_name="canary",
                                   max_steps=STEPS[kind], logging_steps=10, save_steps=10_000)
     started = time.perf_counter()
