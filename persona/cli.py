@@ -5,6 +5,9 @@
     persona data split FILE --out DIR     stratified 50/10 split with the 15/15/30 mix
     persona train [--config T] [--set NAME=VALUE]...
     persona decide JUNIT.xml              recompute the verdict from a junit report
+    persona preflight [--model M]         CUDA, unsloth, model load, VRAM and time against the budgets
+    persona compress FILE --json          compress old turns; persona chat: a terminal chat that does
+    persona data import SOURCE PATH --me ID --out FILE.jsonl
 """
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from persona import cli_compress, cli_gpu
 from persona.data import TOY_MIX, DataError
+from persona.importers import cli as importers_cli
 
 EXIT_BAD_INPUT = 2
 
@@ -135,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     split.add_argument("--n-test", type=int, default=10)
     split.add_argument("--seed", type=int, default=3407)
     split.set_defaults(func=cmd_data_split)
-    _register_optional(data, "persona.importers.cli")
+    importers_cli.register(data)
 
     train = sub.add_parser("train", help="fine-tune with LoRA (seed defaults)")
     train.add_argument("--config", help="TOML file with a [train] table")
@@ -149,19 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     decide = sub.add_parser("decide", help="recompute the verdict from a junit XML report")
     decide.add_argument("junit")
     decide.set_defaults(func=cmd_decide)
-    _register_optional(sub, "persona.cli_compress")
-    _register_optional(sub, "persona.cli_gpu")
+    cli_compress.register(sub)
+    cli_gpu.register(sub)
     return parser
-
-
-def _register_optional(subparsers, module: str) -> None:
-    import importlib
-
-    try:
-        importlib.import_module(module).register(subparsers)
-    except ModuleNotFoundError as err:
-        if err.name != module:
-            raise
 
 
 def main(argv: list[str] | None = None) -> int:

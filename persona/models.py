@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from persona.chat import IM_END
+from persona.tokenizer import QWEN3_ADDED_TOKENS
 
 SYNTHETIC_QWEN3_1_7B = dict(
     hidden_size=2048, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=16,
@@ -34,14 +35,6 @@ TINY_EMBEDDING_STD = 0.2
 confident predictions once trained, which the default 0.02 (max logit ~1.3) never allows."""
 TINY_VOCAB = 2048
 """BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
-QWEN3_SPECIAL_TOKENS = (
-    "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
-    "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>",
-    "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>", "<tool_call>", "</tool_call>", "<|fim_prefix|>",
-    "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>", "<tool_response>",
-    "</tool_response>", "<think>", "</think>",
-)
-"""Qwen3's added tokens in id order (151643 upwards in the real vocabulary)."""
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -129,7 +122,7 @@ def tiny_tokenizer(texts: list[str]):
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     bpe.train_from_iterator(texts, trainer=trainer)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token=IM_END, pad_token="<|endoftext|>",
-                                        additional_special_tokens=list(QWEN3_SPECIAL_TOKENS))
+                                        additional_special_tokens=list(QWEN3_ADDED_TOKENS))
     return tokenizer
 
 

@@ -1,0 +1,109 @@
+"""The GPU path's pure parts, on CPU: VRAM units, OOM retry, complete-checkpoint resume, backend choice,
+preflight's full-length rows. The GPU itself is exercised by `pytest evals -m gpu`."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from persona.config import TrainConfig
+
+
+def test_budget_units_are_explicit():
+    from persona.vram import GB, GIB, Phase, gb
+
+    assert gb(1.0) == pytest.approx(GIB / GB) == pytest.approx(1.0737, abs=1e-4)
+    phase = Phase("train", nvml_peak_gib=13.97, torch_reserved_gib=10.0)
+    assert phase.peak_gb == pytest.approx(15.0, abs=0.01), "a 15 GB budget is 13.97 GiB device-wide"
+    assert Phase("x", torch_reserved_gib=2.0).peak_gb == pytest.approx(2.147, abs=1e-3), "torch's figure without NVML"
+
+
+def test_vram_monitor_is_a_no_op_without_cuda():
+    from persona.vram import VramMonitor
+
+    monitor = VramMonitor.start()
+    with monitor.phase("train") as phase:
+        pass
+    assert monitor.sampler is None and phase.peak_gb == 0 and phase.seconds >= 0
+    assert set(monitor.to_json()) == {"train"}
+
+
+def test_backend_choice_on_cpu():
+    from persona.backends import prepare_unsloth
+    from persona.train import choose_backend
+
+    assert choose_backend("auto") == "hf" and choose_backend("unsloth") == "unsloth"
+    with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
+        prepare_unsloth(TrainConfig(), None)
+
+
+def test_oom_retries_with_half_the_batch_and_twice_the_accumulation(tmp_path):
+    import torch
+
+    from persona.train import _prepare_hf, train
+
+    seen = []
+
+    def flaky(config, source):
+        seen.append((config.per_device_train_batch_size, config.gradient_accumulation_steps))
+        if len(seen) == 1:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return _prepare_hf(config, source)
+
+    result = train(TrainConfig(model="tiny", output_dir=str(tmp_path), max_steps=2, logging_steps=1, warmup_steps=0),
+                   backend_impl=flaky)
+    assert seen == [(2, 4), (1, 8)], "same effective batch of 8"
+    events = [json.loads(line) for line in (result.run_dir / "training.log").read_text().splitlines()]
+    assert events[0] == {"event": "oom_retry", "per_device_train_batch_size": 1, "gradient_accumulation_steps": 8}
+    assert [e["step"] for e in events[1:]] == [1, 2]
+    assert json.loads((result.run_dir / "result.json").read_text())["per_device_train_batch_size"] == 1
+
+
+def test_oom_at_batch_one_is_not_retried(tmp_path):
+    import torch
+
+    from persona.train import train
+
+    def always_oom(config, source):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+
+    with pytest.raises(torch.cuda.OutOfMemoryError):
+        train(TrainConfig(model="tiny", output_dir=str(tmp_path), per_device_train_batch_size=1),
+              backend_impl=always_oom)
+
+
+def test_half_written_checkpoints_are_ignored_and_resume_continues(tmp_path):
+    from persona.train import COMPLETE, last_checkpoint, read_log, train
+
+    config = TrainConfig(model="tiny", output_dir=str(tmp_path), run_name="r", max_steps=4, logging_steps=1,
+                         warmup_steps=0, save_steps=2, learning_rate=1e-3)
+    train(config)
+    checkpoints = tmp_path / "r" / "checkpoints"
+    assert all((checkpoints / f"checkpoint-{n}" / COMPLETE).exists() for n in (2, 4))
+    torn = checkpoints / "checkpoint-6"
+    torn.mkdir()
+    (torn / "adapter_model.safetensors").write_bytes(b"half")
+    assert last_checkpoint(tmp_path / "r").endswith("checkpoint-4") and not torn.exists()
+
+    resumed = train(config.replace(max_steps=6), resume=True)
+    steps = [row["step"] for row in read_log(resumed.run_dir / "training.log")]
+    assert steps == [1, 2, 3, 4, 5, 6], "resume continues the log from the last complete checkpoint"
+
+
+def test_preflight_rows_fill_the_sequence_length():
+    from persona.chat import render
+    from persona.preflight import long_examples
+    from persona.tokenizer import qwen3_tokenizer
+
+    tok = qwen3_tokenizer()
+    example = long_examples(tok, 512, n=1)[0]
+    rendered = render(example["messages"], tok, max_length=512)
+    assert 440 <= len(rendered.input_ids) <= 512 and rendered.n_label_tokens > 50
+
+
+def test_preflight_without_cuda_fails_cleanly():
+    from persona.preflight import run_preflight
+
+    report = run_preflight(TrainConfig(model="tiny"))
+    assert not report.ok and report.checks[0].detail == "no CUDA GPU visible"
+    assert report.render().endswith("preflight: FAIL")
