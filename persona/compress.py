@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from persona.data import ROLES
+
 Summarizer = Callable[[list[dict]], str]
 PREFIX = "Previous context: "
-ROLES = ("system", "user", "assistant")
 
 SUMMARY_PROMPT = (
     "Summarize the conversation below for someone who will continue it. Keep every name, number, "

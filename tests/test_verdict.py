@@ -52,9 +52,12 @@ def test_invalid_dataset_skips_training_with_a_reason(tmp_path):
     assert "train-completes" in decision.not_evaluated and "invalid" in decision.not_evaluated["train-completes"]
 
 
-def test_decide_recomputes_the_same_verdict_from_junit(tmp_path, healthy):
-    junit = tmp_path / "again" / "junit.xml"
-    run_evals(junit.parent, "-k", "data")
-    done = subprocess.run([sys.executable, "-m", "persona.cli", "decide", str(junit)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout.startswith("DECISION: PROCEED"), done.stdout + done.stderr
+@pytest.mark.parametrize("args", [["-k", "data"], ["--train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "data"]],
+                         ids=["proceed", "adjust"])
+def test_decide_recomputes_the_printed_verdict_from_junit(tmp_path, args):
+    decision = run_evals(tmp_path, *args)
+    printed = [line for line in decision.log.splitlines() if line.startswith("DECISION: ")]
+    done = subprocess.run([sys.executable, "-m", "persona.cli", "decide", str(tmp_path / "junit.xml")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and printed, done.stdout + done.stderr
+    assert done.stdout.splitlines()[0] == printed[0] == f"DECISION: {decision.verdict}"
