@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 PROCEED, ADJUST, PIVOT = "PROCEED", "ADJUST", "PIVOT"
+NOT_RUN = "not run: no test of it was selected in this session (e.g. gpu-only under -m cpu_smoke)"
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def decide(outcomes: list[Outcome], expected: list[str] | None = None) -> Decisi
             passed.append(criterion)
         else:
             reasons = [o.reason for o in mine if o.reason]
-            not_evaluated[criterion] = reasons[0] if reasons else "not run"
+            not_evaluated[criterion] = reasons[0] if reasons else NOT_RUN
     verdict = PIVOT if "pivot" in failing.values() else ADJUST if failing else PROCEED
     return Decision(verdict, failing, not_evaluated, passed, list(outcomes))
 

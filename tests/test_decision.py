@@ -27,7 +27,7 @@ def test_skipped_and_missing_criteria_are_not_evaluated_never_passed():
     decision = decide([Outcome("t::a", "coherence", "skipped", reason="needs real weights"),
                        Outcome("t::b", "data", "passed")])
     assert decision.not_evaluated["coherence"] == "needs real weights"
-    assert decision.not_evaluated["vram-train"] == "not run"
+    assert decision.not_evaluated["vram-train"].startswith("not run")
     assert decision.passed == ["data"]
 
 

@@ -14,7 +14,7 @@ from email import policy
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
-from .messages import Export, ImportFailed, Message, add_alias, tidy
+from .messages import Export, ImportFailed, Message, add_alias, read_bytes, tidy
 
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|wg)\s*(\[\d+\])?:\s*)+", re.I)
 _ATTRIBUTION = re.compile(r"^(On .{4,200}wrote:|Le .{4,200}a écrit :|Am .{4,200}schrieb .{1,80}:)\s*$",
@@ -68,16 +68,7 @@ def _kind(msg, address: str, text: str, has_attachments: bool) -> str:
 
 
 def _check_format(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(5)
-    except FileNotFoundError:
-        raise ImportFailed(path, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(path, "is a directory, expected an mbox file") from None
-    except OSError as err:
-        raise ImportFailed(path, f"cannot read ({err.strerror})") from None
-    if head != b"From ":
+    if not read_bytes(path).startswith(b"From "):
         raise ImportFailed(path, "not an mbox mailbox: it must start with a 'From ' line")
 
 
