@@ -94,7 +94,11 @@ def validate_record(record, where: str) -> list[str]:
             problems.append(f"{where}: message {i}: role {role!r} is not one of {', '.join(ROLES)}")
         if role == "system" and i != 0:
             problems.append(f"{where}: message {i}: a system message may only come first")
-        if not isinstance(content, str) or not content.strip():
+        if not isinstance(content, str):
+            kind = "missing" if content is None else f"a JSON {type(content).__name__}"
+            problems.append(f"{where}: message {i} ({role}): content must be a string, got {kind}")
+            continue
+        if not content.strip():
             problems.append(f"{where}: message {i} ({role}): content is empty")
             continue
         for text, name in ((content, "content"), (message.get("reasoning_content") or "", "reasoning_content")):

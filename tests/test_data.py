@@ -29,6 +29,11 @@ CASES = [
     Case("unbalanced-think", example_record(answer="<think>never closed"), "unbalanced <think>"),
     Case("oversized", example_record(answer="x" * 40_000), "over the 32000 limit"),
     Case("not-an-object", [1, 2], "JSON list, not an object"),
+    Case("content-parts-list", {"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]},
+                                             {"role": "assistant", "content": "hello"}],
+                                "metadata": {"category": "style"}}, "content must be a string, got a JSON list"),
+    Case("content-missing", {"messages": [{"role": "user"}, {"role": "assistant", "content": "hello"}],
+                             "metadata": {"category": "style"}}, "content must be a string, got missing"),
     Case("system-not-first", example_record(roles=("user", "system", "assistant")), "system message may only come first"),
 ]
 
