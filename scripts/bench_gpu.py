@@ -36,16 +36,18 @@ def train_run(model: str, backend: str, steps: int, out: Path) -> dict:
             "vram": result["vram"], "losses": result["losses"], "adapter": str(run / "final")}
 
 
-def decode(model_spec: str, adapter: str, batch_sizes=(1, 16), new_tokens: int = 256) -> list[dict]:
+def decode(model_spec: str, adapter: str | None, batch_sizes=(1, 16), new_tokens: int = 256,
+           caches=("dynamic", "static")) -> list[dict]:
     import torch
 
     from persona.models import load
 
     loaded = load(model_spec, adapter=adapter)
-    model, tok = loaded.model.merge_and_unload().eval(), loaded.tokenizer
+    model = loaded.model.merge_and_unload() if adapter else loaded.model
+    model, tok = model.eval(), loaded.tokenizer
     tok.padding_side = "left"
     rows = []
-    for cache in ("dynamic", "static"):
+    for cache in caches:
         for bs in batch_sizes:
             prompts = [f"<|im_start|>user\nHow would you debug a memory leak, case {i}?<|im_end|>\n"
                        "<|im_start|>assistant\n" for i in range(bs)]
@@ -71,7 +73,15 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--out", default=str(ROOT / "docs/benchmarks-gpu.json"))
     parser.add_argument("--skip-hf", action="store_true")
+    parser.add_argument("--decode-only", action="store_true", help="decode speed of the base model, no training")
+    parser.add_argument("--batch-sizes", default="1,16", help="decode batch sizes")
+    parser.add_argument("--caches", default="dynamic,static", help="decode caches")
     args = parser.parse_args()
+    sizes, caches = tuple(map(int, args.batch_sizes.split(","))), tuple(args.caches.split(","))
+    if args.decode_only:
+        rows = decode(args.model, None, sizes, caches=caches)
+        Path(args.out).write_text(json.dumps({"model": args.model, "decode": rows}, indent=2))
+        return 0
     work = ROOT / "models" / "bench"
     report = {"model": args.model, "train": []}
     for backend in ("unsloth",) + (() if args.skip_hf else ("hf",)):
@@ -81,7 +91,7 @@ def main() -> int:
     if len(ok) == 2:
         report["unsloth_speedup"] = round(ok[1]["s_per_step"] / ok[0]["s_per_step"], 2)
     if ok:
-        report["decode"] = decode(args.model, ok[0]["adapter"])
+        report["decode"] = decode(args.model, ok[0]["adapter"], sizes, caches=caches)
     Path(args.out).write_text(json.dumps(report, indent=2))
     print(json.dumps({k: v for k, v in report.items() if k != "train"}, indent=1))
     return 0
