@@ -78,7 +78,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_compress(args) -> int:
-    from persona.compress import compress, extractive_summarizer, model_summarizer
+    from persona.compress import compress, model_summarizer
+    from persona.extractive import extractive_summarizer
 
     path = Path(args.file)
     try:
@@ -125,7 +126,8 @@ def _model_and_tokenizer(spec: str | None, *, need_model: bool):
 
 
 def cmd_chat(args) -> int:
-    from persona.compress import extractive_summarizer, model_summarizer
+    from persona.compress import model_summarizer
+    from persona.extractive import extractive_summarizer
     from persona.infer import generate
     from persona.models import load
 

@@ -1,7 +1,6 @@
 """Run outputs: decision.json, test_results.txt (prompts, responses, notes) and the markdown report with plots."""
 from __future__ import annotations
 
-import json
 import platform
 from datetime import datetime, timezone
 from pathlib import Path

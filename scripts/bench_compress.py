@@ -45,7 +45,8 @@ def main(argv=None) -> int:
 
     from fixtures.compression import CONVERSATIONS
     from fixtures.faults import fact_dropping_summarizer, identity_summarizer
-    from persona.compress import extractive_summarizer, model_summarizer
+    from persona.compress import model_summarizer
+    from persona.extractive import extractive_summarizer
     from persona.compress_metrics import load_conversations
     from persona.tokenizer import qwen3_tokenizer
 

@@ -5,9 +5,9 @@ import pytest
 
 from fixtures.compression import CONVERSATIONS
 from fixtures.faults import fact_dropping_summarizer, identity_summarizer
-from persona.compress import (PREFIX, compress, count_tokens, extractive_summarizer, fact_tokens,
-                              model_summarizer, resolve_summarizer, split_for_compression, strip_think,
-                              validate_messages)
+from persona.compress import (PREFIX, compress, count_tokens, model_summarizer, resolve_summarizer,
+                              split_for_compression, strip_think, validate_messages)
+from persona.extractive import extractive_summarizer, fact_tokens
 from persona.compress_metrics import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
                                       missing_facts, pooled, value_present)
 from persona.tokenizer import qwen3_tokenizer

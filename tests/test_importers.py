@@ -3,7 +3,6 @@
 import json
 import shutil
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
