@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.conftest import answer_all
+from evals.conftest import MAX_NEW_TOKENS, answer_all
 from persona.data import load_jsonl
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("memorization")]
@@ -37,7 +37,7 @@ def test_memorization(pytestconfig, trained_model, criterion, transcript):
     if trained_model.kind == "synthetic":
         require_real_weights("synthetic", "memorization of real text")
     examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
-    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=512)
+    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS)
     scores = []
     for example, generation in zip(examples, answers):
         reference = example.messages[-1]["content"]

@@ -61,9 +61,9 @@ def test_fact_recall(test_examples, test_answers, criterion):
     pairs = [(e, g) for e, g in zip(test_examples, test_answers) if e.category == "fact"]
     if not pairs:
         pytest.skip("not evaluated: the test set has no fact examples")
-    recall = statistics.fmean(
-        len(key_terms(e.messages[-1]["content"]) & {w.lower() for w in re.findall(r"\b[\w'-]+\b", g.answer)})
-        / len(key_terms(e.messages[-1]["content"])) for e, g in pairs)
+    terms = [key_terms(e.messages[-1]["content"]) for e, _ in pairs]
+    recall = statistics.fmean(len(t & {w.lower() for w in re.findall(r"\b[\w'-]+\b", g.answer)}) / len(t)
+                              for t, (_, g) in zip(terms, pairs))
     criterion.record(recall, f">= {MIN_FACT_RECALL} of reference key terms")
     assert recall >= MIN_FACT_RECALL, f"fact answers carry {recall:.0%} of the person's key terms"
 

@@ -66,14 +66,11 @@ def cmd_data_split(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from persona.config import load_config, parse_overrides
+    from persona.config import config_from_cli
     from persona.train import train
 
     try:
-        overrides = parse_overrides(args.set)
-        overrides.update({k: v for k, v in (("model", args.model), ("backend", args.backend),
-                                             ("train_file", args.data)) if v})
-        config = load_config(args.config, **overrides)
+        config = config_from_cli(args.config, args.set, model=args.model, backend=args.backend, train_file=args.data)
         result = train(config, resume=args.resume)
     except DataError as err:
         return _fail("training refused: the data is invalid\n" + "\n".join(err.problems))
@@ -102,9 +99,11 @@ def cmd_evaluate(args) -> int:
     import pytest
     import torch
 
+    from persona.models import auto_model
+
     model = args.model
     if model == "auto":
-        model = "unsloth/Qwen3-1.7B" if torch.cuda.is_available() else "tiny"
+        model = auto_model()
         if model == "tiny":
             print("persona: no CUDA GPU visible — evaluating the tiny offline model on CPU; resource and "
                   "quality criteria are not evaluated. Run on a GPU for a real decision.")

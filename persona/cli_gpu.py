@@ -5,13 +5,11 @@ import sys
 
 
 def cmd_preflight(args) -> int:
-    from persona.config import load_config, parse_overrides
+    from persona.config import config_from_cli
     from persona.preflight import run_preflight
 
     try:
-        overrides = parse_overrides(args.set)
-        overrides.update({k: v for k, v in (("model", args.model), ("backend", args.backend)) if v})
-        config = load_config(args.config, **overrides)
+        config = config_from_cli(args.config, args.set, model=args.model, backend=args.backend)
     except (ValueError, FileNotFoundError) as err:
         print(f"persona preflight: {err}", file=sys.stderr)
         return 2

@@ -133,6 +133,13 @@ def parse_overrides(pairs: list[str]) -> dict:
     return out
 
 
+def config_from_cli(path: Path | None, pairs: list[str], **flags) -> TrainConfig:
+    """TOML file, then `--set NAME=VALUE` pairs, then the explicit flags that were given (not None)."""
+    overrides = parse_overrides(pairs)
+    overrides.update({k: v for k, v in flags.items() if v is not None})
+    return load_config(path, **overrides)
+
+
 def load_config(path: Path | None = None, **overrides) -> TrainConfig:
     """Defaults, then the TOML file's [train] table, then keyword overrides."""
     values: dict = {}

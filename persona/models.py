@@ -67,6 +67,21 @@ class Loaded:
         return self.source.spec
 
 
+def is_hub_id(spec: str) -> bool:
+    """owner/name that is neither an offline source nor an existing directory: transformers may download it."""
+    return spec != "tiny" and not spec.startswith("synthetic:") and not Path(spec).expanduser().exists() \
+        and spec.count("/") == 1 and not spec.startswith(("/", "."))
+
+
+def auto_model() -> str:
+    """What --model auto means: the real model where CUDA can train it, else the tiny offline one."""
+    import torch
+
+    from persona.config import DEFAULT_MODEL
+
+    return DEFAULT_MODEL if torch.cuda.is_available() else "tiny"
+
+
 def cache_root() -> Path:
     return Path(os.environ.get("PERSONA_CACHE", REPO_ROOT / "models" / "cache"))
 
@@ -85,7 +100,7 @@ def resolve(spec: str) -> ModelSource:
         if not (local / "config.json").exists():
             raise ValueError(f"{local}: not a model directory (no config.json)")
         return ModelSource(spec, str(local), _kind_of(local))
-    if spec.count("/") != 1 or spec.startswith(("/", ".")):
+    if not is_hub_id(spec):
         raise ValueError(f"--model {spec!r}: no such directory, and not a hub id of the form owner/name")
     return ModelSource(spec, spec, "real")
 

@@ -6,12 +6,12 @@ projected time for the configured number of steps.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona.backends import unsloth_available
 from persona.config import TrainConfig
 
 _FILLER = ("the deploy queue backs up when the carrier feed stalls so we batch retries and log the request "
@@ -64,7 +64,7 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
     if not report.add("CUDA", torch.cuda.is_available(),
                       torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA GPU visible"):
         return report
-    has_unsloth = importlib.util.find_spec("unsloth") is not None
+    has_unsloth = unsloth_available()
     detail = "importable" if has_unsloth else "not installed: pip install -e .[gpu] (the hf backend runs instead)"
     if has_unsloth:
         try:
@@ -78,7 +78,7 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
 
     from persona.models import resolve
     from persona.runs import load_trained
-    from persona.train import train
+    from persona.train import steady_seconds_per_step, train
     from persona.vram import VramMonitor, gb
 
     try:
@@ -101,7 +101,7 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
         load, phase = result.vram.get("load", {}), result.vram.get("train", {})
         report.add("model load", True, f"{config.model} ({source.kind}) on {result.backend}; "
                                        f"peak {load.get('peak_gb', 0):.2f} GB")
-        per_step = _steady_seconds_per_step(result.log) or result.train_seconds / steps
+        per_step = steady_seconds_per_step(result.log) or result.train_seconds / steps
         report.add("train VRAM", phase.get("peak_gb", 0) < train_budget_gb,
                    f"peak {phase.get('peak_gb', 0):.2f} GB device-wide at {config.max_seq_length} tokens x batch "
                    f"{config.per_device_train_batch_size} (budget {train_budget_gb} GB)")
@@ -122,8 +122,3 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
                    f"(budget {infer_budget_gb} GB; {gb(infer.nvml_peak_gib):.2f} GB = {infer.nvml_peak_gib:.2f} GiB)")
     return report
 
-
-def _steady_seconds_per_step(log: list[dict]) -> float | None:
-    """Seconds per step after the first (which pays for compilation and warm-up)."""
-    times = [row["seconds_per_step"] for row in log if "seconds_per_step" in row][1:]
-    return sum(times) / len(times) if times else None

@@ -62,11 +62,11 @@ def choose_backend(requested: str) -> str:
     """"auto" means unsloth when CUDA and unsloth are present, else hf."""
     if requested != "auto":
         return requested
-    import importlib.util
-
     import torch
 
-    return "unsloth" if torch.cuda.is_available() and importlib.util.find_spec("unsloth") else "hf"
+    from persona.backends import unsloth_available
+
+    return "unsloth" if torch.cuda.is_available() and unsloth_available() else "hf"
 
 
 def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
@@ -117,8 +117,7 @@ def _log_callback(path: Path, sampler=None):
             if sampler is not None:
                 row["memory"]["nvml_used_gib"] = round(sampler.used_bytes() / 2**30, 3)
             self.last_time, self.last_step = now, state.global_step
-            with path.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(row) + "\n")
+            _append(path, row)
 
     return TrainingLog()
 
@@ -307,6 +306,12 @@ def last_checkpoint(run_dir: Path) -> str | None:
         else:
             shutil.rmtree(candidate, ignore_errors=True)
     return str(max(complete)[1]) if complete else None
+
+
+def steady_seconds_per_step(log: list[dict]) -> float | None:
+    """Mean seconds per step after the first logged window (which pays for compilation and warm-up)."""
+    times = [row["seconds_per_step"] for row in log if "seconds_per_step" in row][1:]
+    return sum(times) / len(times) if times else None
 
 
 def read_log(path: Path) -> list[dict]:

@@ -27,12 +27,13 @@ def train_run(model: str, backend: str, steps: int, out: Path) -> dict:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         return {"backend": backend, "error": done.stderr[-2000:]}
+    from persona.train import read_log, steady_seconds_per_step
+
     result = json.loads((run / "result.json").read_text())
-    log = [json.loads(line) for line in (run / "training.log").read_text().splitlines() if line.strip()]
-    steady = [row["seconds_per_step"] for row in log if "seconds_per_step" in row][1:]
+    steady = steady_seconds_per_step(read_log(run / "training.log"))
     return {"backend": backend, "steps": steps, "wall_s": round(time.perf_counter() - began, 1),
             "train_s": result["train_seconds"], "s_per_step": round(result["train_seconds"] / steps, 3),
-            "steady_s_per_step": round(sum(steady) / len(steady), 3) if steady else None,
+            "steady_s_per_step": round(steady, 3) if steady else None,
             "vram": result["vram"], "losses": result["losses"], "adapter": str(run / "final")}
 
 
