@@ -30,21 +30,27 @@ class Throughput:
 
 
 def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool, max_new_tokens: int = 256,
-             batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, progress: bool = False,
+             batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
              stats: list | None = None) -> list[Generation]:
     """Answer each conversation (whose last message is the user's); greedy unless do_sample.
 
     Prompts are left-padded so a batch decodes together. With `stats`, a Throughput per batch is appended.
+    A pass longer than a few seconds reports its decode steps with an ETA (persona.progress), named `label`.
     """
     import torch
-    from tqdm.auto import tqdm
+    from transformers import StoppingCriteriaList
+
+    from persona.progress import Progress, decode_steps_callback
 
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
     out: list[Generation] = []
     batches = range(0, len(conversations), batch_size)
-    for start in tqdm(batches, desc="generate", disable=not progress, unit="batch"):
+    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {'on' if thinking else 'off'})",
+                        len(batches) * max_new_tokens, unit="decode step", upper_bound=True)
+    counter = StoppingCriteriaList([decode_steps_callback(progress)])
+    for number, start in enumerate(batches, 1):
         prompts = [format_conversation(c, add_generation_prompt=True, thinking=thinking)
                    for c in conversations[start:start + batch_size]]
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
@@ -52,7 +58,8 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         began = time.perf_counter()
         with torch.inference_mode():
             output = model.generate(**inputs, max_new_tokens=max_new_tokens, eos_token_id=eos,
-                                    pad_token_id=tokenizer.pad_token_id, **sampling)
+                                    pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **sampling)
+        progress.done = number * max_new_tokens  # a batch that stopped early skips the rest of its steps
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - began
@@ -67,4 +74,5 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             out.append(Generation(parsed.reasoning, parsed.answer, text, length))
         if stats is not None:
             stats.append(Throughput(counted, seconds))
+    progress.finish()
     return out

@@ -22,6 +22,7 @@ from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
 from persona.models import ModelSource, resolve
+from persona.progress import trainer_callback
 
 
 @dataclass
@@ -234,7 +235,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
 
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
                          args=sft_args(config, run_dir, backend),
-                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker()])
+                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker(),
+                                    trainer_callback()])
     with monitor.phase("train"):
         started = time.perf_counter()
         trainer.train(resume_from_checkpoint=last_checkpoint(run_dir) if resume else None)
