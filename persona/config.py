@@ -141,12 +141,15 @@ def config_from_cli(path: Path | None, pairs: list[str], **flags) -> TrainConfig
 
 
 def load_config(path: Path | None = None, **overrides) -> TrainConfig:
-    """Defaults, then the TOML file's [train] table, then keyword overrides."""
+    """Defaults, then the model's profile (persona.profiles), then the TOML file's [train] table, then overrides."""
+    from persona.profiles import profile_for
+
     values: dict = {}
     if path is not None:
         with open(path, "rb") as handle:
             values = dict(tomllib.load(handle).get("train", {}))
     values.update({k: v for k, v in overrides.items() if v is not None})
+    values = {**profile_for(str(values.get("model", DEFAULT_MODEL))), **values}
     config = TrainConfig(**coerce(values))
     config.validate()
     return config

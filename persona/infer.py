@@ -29,12 +29,14 @@ class Throughput:
         return self.new_tokens / self.seconds if self.seconds else 0.0
 
 
-def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool, max_new_tokens: int = 256,
+def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
+             max_new_tokens: int = 256,
              batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
              stats: list | None = None) -> list[Generation]:
     """Answer each conversation (whose last message is the user's); greedy unless do_sample.
 
-    Prompts are left-padded so a batch decodes together. With `stats`, a Throughput per batch is appended.
+    Prompts are left-padded so a batch decodes together, whatever each one's thinking mode (`thinking` may be
+    one flag per conversation). With `stats`, a Throughput per batch is appended.
     A pass longer than a few seconds reports its decode steps with an ETA (persona.progress), named `label`.
     """
     import torch
@@ -47,12 +49,16 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
     out: list[Generation] = []
     batches = range(0, len(conversations), batch_size)
-    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {'on' if thinking else 'off'})",
+    modes = list(thinking) if isinstance(thinking, (list, tuple)) else [thinking] * len(conversations)
+    if len(modes) != len(conversations):
+        raise ValueError(f"generate: {len(modes)} thinking flags for {len(conversations)} conversations")
+    shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
+    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})",
                         len(batches) * max_new_tokens, unit="decode step", upper_bound=True)
     counter = StoppingCriteriaList([decode_steps_callback(progress)])
     for number, start in enumerate(batches, 1):
-        prompts = [format_conversation(c, add_generation_prompt=True, thinking=thinking)
-                   for c in conversations[start:start + batch_size]]
+        prompts = [format_conversation(c, add_generation_prompt=True, thinking=t)
+                   for c, t in zip(conversations[start:start + batch_size], modes[start:start + batch_size])]
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
         sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
         began = time.perf_counter()
