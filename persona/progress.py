@@ -51,6 +51,7 @@ class Progress:
     done: float = 0.0
     started: float = field(default_factory=time.perf_counter)
     last_shown: float | None = None
+    shown_done: bool = False
 
     def advance(self, units: float = 1, note: str = "") -> None:
         self.done = min(self.total, self.done + units)
@@ -60,13 +61,13 @@ class Progress:
             self._show(now, note)
 
     def finish(self, note: str = "") -> None:
-        """The closing line, only if the pass showed any."""
-        if self.last_shown is not None:
+        """The closing line, only if the pass showed any and has not shown its last one yet."""
+        if self.last_shown is not None and not self.shown_done:
             self.done = self.total
             self._show(time.perf_counter(), note)
 
     def _show(self, now: float, note: str) -> None:
-        self.last_shown = now
+        self.last_shown, self.shown_done = now, self.done >= self.total
         LOGGER.info(progress_line(self.what, self.done, self.total, now - self.started, self.unit, note,
                                   self.upper_bound))
 
