@@ -17,18 +17,10 @@ import statistics
 
 import pytest
 
-from fixtures.harness import require_real_weights
 from persona.compress import THINK_MARKERS
 from persona.compress_metrics import answer_recall, answer_similarity, pooled
+from persona.criteria import ALL_KINDS
 
-MIN_RATIO = 0.30
-"""The seed asks for 30-50% fewer tokens."""
-MIN_FACT_RETENTION = 0.90
-"""Share of planted facts that must stay in the compressed context."""
-MIN_ANSWER_RECALL = 0.80
-"""Share of expected answer strings the model gives from the compressed context."""
-MIN_SIMILARITY = 0.60
-"""Mean similarity of answers with vs without compression."""
 ANSWER_TOKENS = 96
 
 
@@ -41,13 +33,10 @@ def _cases(results, attribute: str) -> str:
 @pytest.mark.gpu
 def test_compression_ratio(compression_results, criterion):
     figures = pooled(compression_results)
-    ratio = figures["compression_ratio"]
-    criterion.record(ratio, f">= {MIN_RATIO:.2f} fewer tokens", verdict="pivot" if ratio <= 0 else "adjust")
     worst = min(compression_results, key=lambda r: r.compressed.compression_ratio)
-    assert ratio >= MIN_RATIO, (
-        f"expected >= {MIN_RATIO:.0%} fewer tokens, measured {ratio:.1%} "
-        f"({figures['original_tokens']} -> {figures['compressed_tokens']} Qwen3 tokens over "
-        f"{figures['conversations']} conversations; worst {worst.name} {worst.compressed.compression_ratio:.1%})")
+    criterion.check(figures["compression_ratio"], "token_cut", detail=(
+        f"{figures['original_tokens']} -> {figures['compressed_tokens']} Qwen3 tokens over "
+        f"{figures['conversations']} conversations; worst {worst.name} {worst.compressed.compression_ratio:.1%}"))
 
 
 @pytest.mark.criterion("compression")
@@ -55,37 +44,30 @@ def test_compression_ratio(compression_results, criterion):
 @pytest.mark.gpu
 def test_summaries_carry_no_think_trace(compression_results, criterion):
     traced = [r.name for r in compression_results if any(m in r.compressed.summary for m in THINK_MARKERS)]
-    criterion.record(len(traced), "== 0 summaries with a think trace")
-    assert not traced, f"summaries with a think trace: {', '.join(traced)}"
+    criterion.check(len(traced), "think_traces", detail=f"summaries with a think trace: {', '.join(traced)}")
 
 
-@pytest.mark.criterion("fact-recall")
+@pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
 def test_turn1_facts_in_context(compression_results, criterion):
     figures = pooled(compression_results)
-    retention = figures["fact_retention"]
-    criterion.record(retention, f">= {MIN_FACT_RETENTION:.2f} of planted facts kept",
-                     verdict="pivot" if figures["facts_kept"] == 0 else "adjust")
-    assert retention >= MIN_FACT_RETENTION, (
-        f"expected >= {MIN_FACT_RETENTION:.0%} of planted facts in the compressed context, measured "
-        f"{retention:.0%} ({figures['facts_kept']}/{figures['facts']}); lost: "
-        f"{_cases(compression_results, 'facts_missing')}")
+    criterion.check(figures["fact_retention"], "facts_kept", detail=(
+        f"{figures['facts_kept']}/{figures['facts']} kept; lost: {_cases(compression_results, 'facts_missing')}"))
 
 
-@pytest.mark.criterion("fact-recall")
+@pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
 def test_no_distractor_replaces_a_fact(compression_results, criterion):
     count = sum(len(r.substituted) for r in compression_results)
-    criterion.record(count, "== 0 facts replaced by a distractor")
-    assert count == 0, f"a distractor stayed where the planted fact was lost: {_cases(compression_results, 'substituted')}"
+    criterion.check(count, "substitutions", detail=f"a distractor stayed where the planted fact was lost: "
+                                                   f"{_cases(compression_results, 'substituted')}")
 
 
 @pytest.fixture(scope="session")
 def compressed_answers(trained_model, compression_results, conversations, transcript):
     """(answer with compression, answer without) per conversation, from the fine-tuned model."""
-    require_real_weights(trained_model.kind, "answer-level recall after compression")
     from persona.infer import generate
 
     model, tok = trained_model.model, trained_model.tokenizer
@@ -107,14 +89,10 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
     if reference == 0:
         pytest.skip("not evaluated: the model answers none of the turn-1 questions even from the full "
                     "conversation, so its answers cannot show what compression lost (see coherence, facts)")
-    # Judge compression, not the model: keep MIN_ANSWER_RECALL of what the full conversation let it answer.
-    required = MIN_ANSWER_RECALL * reference
-    criterion.record(recall, f">= {MIN_ANSWER_RECALL:.2f} x uncompressed recall {reference:.2f}",
-                     verdict="pivot" if recall == 0 else "adjust")
+    # Judge compression, not the model: keep a share of what the full conversation let it answer.
     misses = [c.name for c, r in zip(conversations, recalls) if r < 1]
-    assert recall >= required, (
-        f"expected >= {required:.0%} answer recall from the compressed context ({MIN_ANSWER_RECALL:.0%} of the "
-        f"{reference:.0%} reached uncompressed), measured {recall:.0%}; incomplete: {', '.join(misses)}")
+    criterion.check(recall, "answer_recall", scale=reference,
+                    detail=f"uncompressed recall {reference:.2f}; incomplete: {', '.join(misses)}")
 
 
 @pytest.mark.criterion("quality-kept")
@@ -122,8 +100,4 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
 @pytest.mark.gpu
 def test_answers_close_with_and_without_compression(compressed_answers, criterion):
     scores = [answer_similarity(a, b) for a, b in compressed_answers]
-    mean = statistics.fmean(scores)
-    criterion.record(mean, f">= {MIN_SIMILARITY:.2f} mean similarity")
-    assert mean >= MIN_SIMILARITY, (
-        f"expected answers with and without compression to be >= {MIN_SIMILARITY:.2f} similar, "
-        f"measured {mean:.2f} (lowest {min(scores):.2f})")
+    criterion.check(statistics.fmean(scores), detail=f"lowest {min(scores):.2f}")
