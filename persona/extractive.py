@@ -9,9 +9,11 @@ Two strategies share one selection:
 Selection is a lazy greedy cover within a token budget (see `select`). A unit's gain is the weight
 of the fact spans (persona.facts) it brings that nothing kept so far carries, times an earliness
 prior (the first turns state what a conversation is about, and a later look-alike must never push
-out the original), divided by a power of its token cost. Exact surface text is kept: a fact is
-never rewritten. Leftover budget then goes to turns that have no line yet, so every compressed
-turn is represented when the budget allows it.
+out the original), divided by a power of its token cost. The user's words in the first two turns
+are kept whole before anything else (`protect_turns`), past the budget if need be: they say what
+the conversation is about, and a fact there may carry no mark a pattern could find ("we went with
+oat milk"). Exact surface text is kept: a fact is never rewritten. Leftover budget then goes to
+turns that have no line yet, so every compressed turn is represented when the budget allows it.
 
     from persona.extractive import ledger_summarizer
     summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from persona.compress import PREFIX, strip_think
 from persona.facts import find_facts, mid_sentence_names, split_clauses, split_sentences
 
-KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0}
+KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0, "opener": 0.5}
 """Weight of a new fact span by kind; kinds not listed weigh 1.2 (dates, amounts, versions...)."""
 DEFAULT_KIND_WEIGHT = 1.2
 
@@ -51,6 +53,8 @@ class Unit:
 class SelectionConfig:
     clauses: bool = False
     """Select clauses (ledger) instead of whole sentences (extractive)."""
+    clause_min_tokens: int = 0
+    """Only sentences longer than this many tokens are split into clauses (the tuning chose 0: all)."""
     turn_decay: float = 0.6
     """Gain multiplier per later turn: turn t weighs turn_decay ** (t - 1)."""
     assistant_weight: float = 0.4
@@ -67,11 +71,14 @@ class SelectionConfig:
     """First line of the summary, counted in the budget."""
     label_tokens: int = 4
     """Tokens a unit costs on top of its text when it opens a new line ("t12 assistant: ")."""
+    protect_turns: int = 0
+    """The user's words in this many first turns are kept whole, past the budget if need be: they
+    say what the conversation is about, and a fact there may carry no mark a pattern could find."""
     kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
     """Weight of a new fact span by kind."""
 
 
-def units_of(messages: list[dict], tokenizer, clauses: bool) -> list[Unit]:
+def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0) -> list[Unit]:
     """Sentences (or clauses) of the messages with their fact spans and token costs.
 
     Facts are found in whole sentences, then given to the clause they start in, so a name opening
@@ -88,7 +95,8 @@ def units_of(messages: list[dict], tokenizer, clauses: bool) -> list[Unit]:
     units = []
     for text, role, index, turn in sentences:
         facts = find_facts(text, known)
-        parts = split_clauses(text) if clauses else [(0, text)]
+        long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
+        parts = split_clauses(text) if long else [(0, text)]
         for k, (start, part) in enumerate(parts):
             end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
             # A decision's words must not mark the names and numbers inside it as already kept.
@@ -131,7 +139,10 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> list[int]
             keys.add(key)
             words.update(key_words)
 
-    heap = [(-_gain(u, keys, words, config, cost(i)), i) for i, u in enumerate(units)]
+    for i, unit in enumerate(units):
+        if unit.role == "user" and unit.turn <= config.protect_turns:
+            take(i)
+    heap = [(-_gain(u, keys, words, config, cost(i)), i) for i, u in enumerate(units) if i not in chosen]
     heapq.heapify(heap)
     while heap:
         _, i = heapq.heappop(heap)
@@ -179,15 +190,16 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def summarize(old: list[dict], budget_tokens: int | None = None) -> str:
-        units = units_of(old, tokenizer, config.clauses)
+        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens)
         if budget_tokens is None:
             total = sum(u.cost for u in units)
             budget_tokens = max(config.min_tokens, int(config.default_fraction * total))
         budget = budget_tokens - (n_tokens(config.header) + 1 if config.header else 0)
         keep = select(units, budget, config)
         text = render([units[i] for i in sorted(keep)])
+        protected = sum(units[i].role == "user" and units[i].turn <= config.protect_turns for i in keep)
         # Joiners and label estimates are not exact: drop the last-chosen units until it fits.
-        while keep and n_tokens(text) > budget:
+        while len(keep) > protected and n_tokens(text) > budget:
             keep = keep[:-1]
             text = render([units[i] for i in sorted(keep)])
         return f"{config.header}\n{text}" if config.header and text else text
@@ -196,9 +208,11 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
 
 
 # Chosen on the generated tuning half by scripts/tune_compress.py (docs/benchmarks.md).
-LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5)
+LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
+                         protect_turns=2)
 """Settings of the ledger strategy."""
-EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5)
+EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
+                             protect_turns=2)
 """Settings of the extractive strategy."""
 
 

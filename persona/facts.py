@@ -61,6 +61,11 @@ NOT_NAMES = frozenset(
     "Had Has Have Be Been Being Go Going Sorry Alright Ah Hmm Plus Yet Though Although Unless Until "
     "Whether Another Other Same Such Very Really Exactly Indeed Instead Otherwise Agreed Fair".split()
 )
+OPENERS = frozenset(
+    "Everything Everyone Whatever Whoever Someone Somebody Something Nothing Nobody Anything Anyone "
+    "Last First Never Always Sometimes Often Today Tomorrow Yesterday Later Soon Sadly Congratulations "
+    "Unfortunately Fortunately Personally Overall Generally Usually Ideally Otherwise Between Whenever".split())
+"""Capitalized words that open sentences and are not names, beyond NOT_NAMES."""
 NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]")
 NAME_JOINERS = frozenset("van von de da del der di du la le bin al y of".split())
 DECISION = re.compile(
@@ -81,7 +86,8 @@ class Fact:
     text: str
     """The span exactly as written."""
     kind: str
-    """date, time, amount, version, code, identifier, compound, quantity, number, name or decision."""
+    """date, time, amount, version, code, identifier, compound, quantity, number, name, opener (a
+    capitalized word opening a sentence, maybe a name) or decision."""
     start: int
     """Offset of the span in the text it was found in (of the cue word, for a decision)."""
 
@@ -145,6 +151,9 @@ def _names(text: str, known_names: frozenset) -> list[Fact]:
         span = text[run[0].start():run[-1].end()].rstrip(".")
         opens_sentence = not text[:run[0].start()].strip() or text[:run[0].start()].rstrip()[-1] in ".!?\n"
         if opens_sentence and len(run) == 1 and span.lower() not in known_names:
+            # "Porto is lovely" or "Congratulations!": a weaker guess, unless it is a common opener.
+            if span not in OPENERS and len(span) > 2:
+                found.append(Fact(span, "opener", run[0].start()))
             continue
         found.append(Fact(span, "name", run[0].start()))
     return found

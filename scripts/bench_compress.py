@@ -5,6 +5,7 @@
     python scripts/bench_compress.py --sets tune              # the tuning half (to choose settings)
     python scripts/bench_compress.py --model DIR              # adds the model and hybrid strategies
     python scripts/bench_compress.py --faults                 # planted-fault summarizers at the default
+    python scripts/bench_compress.py --unprotected            # also ledger/extractive without protected turns
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
 
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
@@ -69,6 +70,17 @@ def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float) ->
     return figures
 
 
+def unprotected(tokenizer) -> dict:
+    """Ledger and extractive with `protect_turns=0`: what the fact selection keeps on its own."""
+    from dataclasses import replace
+
+    from persona.extractive import EXTRACTIVE, LEDGER, _summarizer, render_ledger, render_sentences
+
+    return {"ledger, unprotected": _summarizer(tokenizer, replace(LEDGER, protect_turns=0), render_ledger),
+            "extractive, unprotected": _summarizer(tokenizer, replace(EXTRACTIVE, protect_turns=0),
+                                                   render_sentences)}
+
+
 def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -114,6 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep-last", type=int, default=1)
     parser.add_argument("--model", help="also benchmark the model and hybrid strategies with this model")
     parser.add_argument("--faults", action="store_true", help="add the planted faults at the default ratio")
+    parser.add_argument("--unprotected", action="store_true",
+                        help="add ledger and extractive without protected first turns (selection alone)")
     parser.add_argument("--misses", action="store_true", help="print what each row lost")
     parser.add_argument("--json", help="write all figures to this file")
     parser.add_argument("--png", help="draw the trade-off curve to this PNG")
@@ -138,10 +152,13 @@ def main(argv=None) -> int:
     if args.faults:
         plan += [(f"fixtures.faults:{f}", BUDGET_RATIO) for f in
                  ("identity_summarizer", "fact_dropping_summarizer", "distractor_swapping_summarizer")]
+    variants = unprotected(tokenizer) if args.unprotected else {}
+    plan += [(name, r) for name in variants for r in ratios]
     rows = []
     for set_name, conversations in sets.items():
         for strategy, ratio in plan:
-            summarizer = resolve_summarizer(strategy, model_tok if model is not None else tokenizer, model)
+            summarizer = variants.get(strategy) or resolve_summarizer(
+                strategy, model_tok if model is not None else tokenizer, model)
             figures = bench(summarizer, conversations, tokenizer, args.keep_last, ratio)
             rows.append({"set": set_name, "strategy": strategy.replace("fixtures.faults:", "fault:"),
                          "budget_ratio": ratio, **figures})

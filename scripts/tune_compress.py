@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GRID = {"turn_decay": (0.6, 0.8, 0.95), "assistant_weight": (0.4, 0.8),
-        "context_weight": (0.1, 0.4, 0.8, 1.2), "length_power": (0.5, 0.75, 1.0)}
+GRID = {"turn_decay": (0.6, 0.8), "assistant_weight": (0.4, 0.8),
+        "context_weight": (0.4, 0.8, 1.2), "length_power": (0.5, 0.75)}
 """Settings tried; every combination is run."""
 RATIO = 0.25
 BUDGETS = {"ratio": (0.2, 0.25, 0.3, 0.35), "floor": (48, 64, 80, 96)}
@@ -30,7 +30,11 @@ SHORT = 12
 """History messages of a 'short' conversation."""
 
 
-def prepare(conversations, tokenizer, clauses: bool) -> list:
+CLAUSE_MIN_TOKENS = (0, 24, 40)
+"""Ledger only: sentences longer than this are split into clauses."""
+
+
+def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24) -> list:
     from persona.compress import PREFIX, count_tokens, split_for_compression, summary_budget
     from persona.extractive import units_of
 
@@ -38,7 +42,7 @@ def prepare(conversations, tokenizer, clauses: bool) -> list:
     for c in conversations:
         head, old, kept = split_for_compression(c.full, 1)
         frame = count_tokens([{"role": "system", "content": PREFIX}, *kept], tokenizer)
-        cases.append((c, units_of(old, tokenizer, clauses), "\n".join(m["content"] for m in kept),
+        cases.append((c, units_of(old, tokenizer, clauses, clause_min_tokens), "\n".join(m["content"] for m in kept),
                       count_tokens(old, tokenizer), frame, count_tokens(c.full, tokenizer)))
     return cases
 
@@ -74,24 +78,27 @@ def main() -> int:
     conversations = tuning_set()
     facts = sum(len(c.facts) for c in conversations)
     rows, prepared = [], {}
-    for clauses, render in ((True, render_ledger), (False, render_sentences)):
-        prepared[clauses] = prepare(conversations, tokenizer, clauses)
+    for clauses, render, minimum in [(True, render_ledger, m) for m in CLAUSE_MIN_TOKENS] + [(False, render_sentences, 0)]:
+        prepared[clauses, minimum] = prepare(conversations, tokenizer, clauses, minimum)
         for values in itertools.product(*GRID.values()):
-            config = replace(SelectionConfig(clauses=clauses), **dict(zip(GRID, values)))
-            subst, lost, cut, _ = score(prepared[clauses], config, render, tokenizer)
-            rows.append((subst, lost, -cut, clauses, values))
+            config = replace(SelectionConfig(clauses=clauses, clause_min_tokens=minimum), **dict(zip(GRID, values)))
+            subst, lost, cut, _ = score(prepared[clauses, minimum], config, render, tokenizer)
+            rows.append((subst, lost, -cut, clauses, values + (minimum,)))
     print(f"{len(conversations)} tuning conversations, {facts} planted facts, budget ratio {RATIO}")
+    names = [*GRID, "clause_min_tokens"]
     for subst, lost, cut, clauses, values in sorted(rows)[:12]:
-        print(f"{'ledger' if clauses else 'extractive':10s} {dict(zip(GRID, values))} lost {lost} subst {subst} "
+        print(f"{'ledger' if clauses else 'extractive':10s} {dict(zip(names, values))} lost {lost} subst {subst} "
               f"cut {-cut:.1%}")
     for clauses, render in ((True, render_ledger), (False, render_sentences)):
         best = min(r for r in rows if r[3] == clauses)
-        config = replace(SelectionConfig(clauses=clauses), **dict(zip(GRID, best[4])))
-        short = [case for case in prepared[clauses] if len(case[0].messages) <= SHORT]
-        print(f"{'ledger' if clauses else 'extractive'} {dict(zip(GRID, best[4]))}: budgets on all / "
+        config = replace(SelectionConfig(clauses=clauses), **dict(zip(names, best[4])))
+        short = [case for case in prepare(conversations, tokenizer, clauses, config.clause_min_tokens)
+                 if len(case[0].messages) <= SHORT]
+        print(f"{'ledger' if clauses else 'extractive'} {dict(zip(names, best[4]))}: budgets on all / "
               f"{len(short)} short conversations")
         for ratio, floor in itertools.product(*BUDGETS.values()):
-            subst, lost, cut, _ = score(prepared[clauses], config, render, tokenizer, ratio, floor)
+            subst, lost, cut, _ = score(prepared[clauses, config.clause_min_tokens], config, render, tokenizer,
+                                        ratio, floor)
             s_subst, s_lost, s_cut, s_mean = score(short, config, render, tokenizer, ratio, floor)
             print(f"  ratio {ratio} floor {floor:3d}: all lost {lost} subst {subst} cut {cut:.1%} | short lost "
                   f"{s_lost} subst {s_subst} cut {s_cut:.1%} mean {s_mean:.1%}")

@@ -120,6 +120,23 @@ def test_model_summarizer_asks_without_thinking(monkeypatch):
     assert "name, number, date, version" in prompt[0]["content"] and "8443" in prompt[1]["content"]
 
 
+def test_hybrid_puts_the_ledger_first_and_the_model_after(tok):
+    from persona.summarizers import hybrid_summarizer
+
+    asked = []
+
+    def model_summary(old, budget_tokens=None):
+        asked.append(budget_tokens)
+        return "<think>which port?</think>They moved billing-api and named an owner."
+
+    summary = hybrid_summarizer(ledger_summarizer(tok), model_summary, tok)(SEED[:4], budget_tokens=120)
+    facts, prose = summary.split("\nSummary: ")
+    assert "8443" in facts and "Dana Whitfield" in facts and prose == "They moved billing-api and named an owner."
+    assert asked and 0 < asked[0] < 120, f"the model gets what the ledger leaves, got {asked}"
+    assert hybrid_summarizer(ledger_summarizer(tok), model_summary, tok)(SEED[:4], budget_tokens=30).count(
+        "Summary:") == 0, "no room left: the model is not asked"
+
+
 VALIDATION_CASES = [
     ("empty", [], "non-empty list"),
     ("bad-role", [{"role": "bot", "content": "x"}], "role 'bot' is not one of"),
@@ -152,11 +169,17 @@ FACT_CASES = [
 
 @pytest.mark.parametrize("name,sentence,expected", FACT_CASES, ids=[c[0] for c in FACT_CASES])
 def test_find_facts_keeps_surface_text(name, sentence, expected):
-    assert {f.text for f in find_facts(sentence) if f.kind != "decision"} == expected
+    assert {f.text for f in find_facts(sentence) if f.kind not in ("decision", "opener")} == expected
 
 
 def test_a_decision_clause_is_a_fact():
     assert [f.kind for f in find_facts("we went with the blue sofa over the grey one")] == ["decision"]
+
+
+def test_a_sentence_opener_is_a_weak_name_unless_seen_mid_sentence():
+    assert [(f.kind, f.text) for f in find_facts("Porto is lovely.")] == [("opener", "Porto")]
+    assert [(f.kind, f.text) for f in find_facts("Porto is lovely.", frozenset({"porto"}))] == [("name", "Porto")]
+    assert find_facts("Everything is ready.") == []
 
 
 def test_extractive_keeps_facts_and_drops_filler(tok):
@@ -254,14 +277,27 @@ def test_ledger_tags_turns_and_represents_every_turn(tok):
     assert "Dana Whitfield" in summary and "8443" in summary and "staging" in summary
 
 
-@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
-def test_summaries_stay_within_their_budget(tok, fixture_set, strategy):
-    summarize = resolve_summarizer(strategy, tok)
+@pytest.mark.parametrize("render", ["ledger", "extractive"])
+def test_summaries_stay_within_their_budget(tok, fixture_set, render):
+    from dataclasses import replace
+
+    from persona.extractive import EXTRACTIVE, LEDGER, _summarizer, render_ledger, render_sentences
+
+    config, draw = (LEDGER, render_ledger) if render == "ledger" else (EXTRACTIVE, render_sentences)
+    summarize = _summarizer(tok, replace(config, protect_turns=0), draw)
     for conversation in fixture_set:
         for budget in (40, 80, 160):
             summary = summarize(conversation.messages, budget_tokens=budget)
             used = len(tok(summary, add_special_tokens=False)["input_ids"])
-            assert used <= budget, f"{strategy} {conversation.name}: {used} tokens over a budget of {budget}"
+            assert used <= budget, f"{render} {conversation.name}: {used} tokens over a budget of {budget}"
+
+
+def test_the_first_user_turns_are_kept_past_the_budget(tok):
+    old = [U("We went with oat milk for the office."), A("Noted. " * 30), U("And the fridge is the small one."),
+           A("Fine. " * 30), U("Port 9090 for metrics."), A("Sure. " * 30)]
+    summary = ledger_summarizer(tok)(old, budget_tokens=10)
+    assert "oat milk" in summary and "small one" in summary, summary
+    assert "9090" not in summary, "past the protected turns the budget holds"
 
 
 def test_budget_ratio_sets_the_summary_size(tok, fixture_set):
