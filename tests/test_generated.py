@@ -4,7 +4,8 @@ from collections import Counter
 import pytest
 
 from fixtures.gen_templates import PLANT
-from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate, test_set, tuning_set
+from fixtures import generated
+from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate
 from persona.compress_metrics import value_in_context
 
 
@@ -45,7 +46,7 @@ def test_facts_come_first_and_distractors_later(everything):
 
 
 def test_halves_share_no_domain_and_no_phrasing(everything):
-    tune, test = tuning_set(), test_set()
+    tune, test = generated.tuning_set(), generated.test_set()
     assert len(tune) == len(test) == len(everything) // 2
     assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
     families = [set(family) for templates in PLANT.values() for family in templates]
