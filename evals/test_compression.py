@@ -1,15 +1,17 @@
 """Compression criteria: older turns folded into one "Previous context" message (persona.compress).
 
 - `compression` (ADJUST; PIVOT when the context does not shrink at all): at least 30% fewer Qwen3
-  tokens over the fixture conversations, turns older than the last exchange summarized.
+  tokens over each set, turns older than the last exchange summarized.
 - `fact-recall` (ADJUST; PIVOT when no planted fact survives): facts planted in turns 1-2 are still
-  in the compressed context, no distractor took a fact's place, and (real weights) the model still
-  answers the turn-1 question from the compressed context.
+  in the compressed context, no distractor took a fact's place (a failure whatever the recall), and
+  (real weights) the model still answers the turn-1 question from the compressed context.
 - `quality-kept` (ADJUST, real weights): answers with and without compression stay close.
 
-The summarizer is --summarizer (default extractive, which needs no model, so the context-level
-checks run on CPU with real Qwen3 token counts); answer-level checks need real weights and are
-skipped, with that reason, under tiny or synthetic weights.
+The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
+generated set (fixtures/generated.py, never used for tuning). The summarizer is --summarizer
+(default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
+answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
+under tiny or synthetic weights.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from persona.compress_metrics import answer_recall, answer_similarity, pooled
 from persona.criteria import ALL_KINDS
 
 ANSWER_TOKENS = 96
+SETS = ("fixtures", "generated")
+"""Conversation sets of the context-level checks (fixtures/compression.py)."""
 
 
 def _cases(results, attribute: str) -> str:
@@ -31,38 +35,45 @@ def _cases(results, attribute: str) -> str:
 @pytest.mark.criterion("compression")
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
-def test_compression_ratio(compression_results, criterion):
-    figures = pooled(compression_results)
-    worst = min(compression_results, key=lambda r: r.compressed.compression_ratio)
+@pytest.mark.parametrize("set_name", SETS)
+def test_compression_ratio(compression_results, criterion, set_name):
+    results = compression_results[set_name]
+    figures = pooled(results)
+    worst = min(results, key=lambda r: r.compressed.compression_ratio)
     criterion.check(figures["compression_ratio"], "token_cut", detail=(
-        f"{figures['original_tokens']} -> {figures['compressed_tokens']} Qwen3 tokens over "
+        f"{set_name}: {figures['original_tokens']} -> {figures['compressed_tokens']} Qwen3 tokens over "
         f"{figures['conversations']} conversations; worst {worst.name} {worst.compressed.compression_ratio:.1%}"))
 
 
 @pytest.mark.criterion("compression")
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
-def test_summaries_carry_no_think_trace(compression_results, criterion):
-    traced = [r.name for r in compression_results if any(m in r.compressed.summary for m in THINK_MARKERS)]
-    criterion.check(len(traced), "think_traces", detail=f"summaries with a think trace: {', '.join(traced)}")
+@pytest.mark.parametrize("set_name", SETS)
+def test_summaries_carry_no_think_trace(compression_results, criterion, set_name):
+    traced = [r.name for r in compression_results[set_name] if any(m in r.compressed.summary for m in THINK_MARKERS)]
+    criterion.check(len(traced), "think_traces", detail=f"{set_name}: summaries with a think trace: {', '.join(traced)}")
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
-def test_turn1_facts_in_context(compression_results, criterion):
-    figures = pooled(compression_results)
+@pytest.mark.parametrize("set_name", SETS)
+def test_turn1_facts_in_context(compression_results, criterion, set_name):
+    results = compression_results[set_name]
+    figures = pooled(results)
     criterion.check(figures["fact_retention"], "facts_kept", detail=(
-        f"{figures['facts_kept']}/{figures['facts']} kept; lost: {_cases(compression_results, 'facts_missing')}"))
+        f"{set_name}: {figures['facts_kept']}/{figures['facts']} kept; lost: {_cases(results, 'facts_missing')}"))
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
 @pytest.mark.gpu
-def test_no_distractor_replaces_a_fact(compression_results, criterion):
-    count = sum(len(r.substituted) for r in compression_results)
-    criterion.check(count, "substitutions", detail=f"a distractor stayed where the planted fact was lost: "
-                                                   f"{_cases(compression_results, 'substituted')}")
+@pytest.mark.parametrize("set_name", SETS)
+def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name):
+    results = compression_results[set_name]
+    count = sum(len(r.substituted) for r in results)
+    criterion.check(count, "substitutions", detail=f"{set_name}: a distractor stayed where the planted fact was lost: "
+                                                   f"{_cases(results, 'substituted')}")
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +82,7 @@ def compressed_answers(trained_model, compression_results, conversations, transc
     from persona.infer import generate
 
     model, tok = trained_model.model, trained_model.tokenizer
-    with_c = generate(model, tok, [r.compressed.messages for r in compression_results], thinking=False,
+    with_c = generate(model, tok, [r.compressed.messages for r in compression_results["fixtures"]], thinking=False,
                       max_new_tokens=ANSWER_TOKENS)
     without = generate(model, tok, [c.full for c in conversations], thinking=False, max_new_tokens=ANSWER_TOKENS)
     for c, a, b in zip(conversations, with_c, without):

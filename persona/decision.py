@@ -89,9 +89,11 @@ class Decision:
             lines.append(f"  - {', '.join(self.errored)} raised an error (a broken tool or setup, not a "
                          "measurement): fix it and run again")
         needs = defaultdict(list)
-        for criterion in self.not_evaluated:
+        for criterion, why in self.not_evaluated.items():
             known = criteria.get(criterion)
-            needs[known.requirement() if known else "a run that selects it"].append(criterion)
+            unselected = why == NOT_RUN or not known
+            needs["a run that selects it (no -m / -k leaving it out)" if unselected else known.requirement()] \
+                .append(criterion)
         for requirement, ids in needs.items():
             lines.append(f"  - {', '.join(ids)}: {'need' if len(ids) > 1 else 'needs'} {requirement}")
         return lines
