@@ -49,11 +49,14 @@ def test_exit_codes_are_distinct_and_clear_of_usage_errors():
 def test_incomplete_names_each_error_and_each_missing_criterion_with_what_would_settle_it():
     decision = decide(all_passed("canary-leak", "vram-train", "coherence")
                       + [outcome("canary-leak", "errored", reason="ModuleNotFoundError: No module named 'x'"),
-                         outcome("coherence", "skipped", reason="not evaluated: needs real weights")])
+                         outcome("coherence", "skipped", reason="not evaluated: needs real weights"),
+                         outcome("vram-train", "skipped", reason="not evaluated: no CUDA")])
     text = decision.render()
     assert decision.errored == {"canary-leak": "ModuleNotFoundError: No module named 'x'"}
-    assert "ModuleNotFoundError" in text and "vram-train" in text and "a CUDA GPU" in text
+    assert "ModuleNotFoundError" in text and "vram-train: needs real or synthetic weights and a CUDA GPU" in text
     assert "coherence: needs real weights" in text, text
+    unselected = decide(all_passed("facts")).render()
+    assert "facts: needs a run that selects it" in unselected, unselected
 
 
 def test_a_partly_evaluated_criterion_is_not_passed():
