@@ -41,18 +41,9 @@ MAX_NEW_TOKENS = 512
 
 
 @pytest.fixture(scope="session")
-def real_model(trained_model):
-    """The fine-tuned model, for quality criteria: skipped under tiny or synthetic weights, saying why."""
-    from fixtures.harness import require_real_weights
-
-    require_real_weights(trained_model.kind, "this quality criterion")
-    return trained_model
-
-
-@pytest.fixture(scope="session")
-def test_answers(real_model, test_examples, transcript):
+def test_answers(trained_model, test_examples, transcript):
     """The fine-tuned model's answers to the held-out prompts."""
-    answers = answer_all(real_model.model, real_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
+    answers = answer_all(trained_model.model, trained_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
     for example, generation in zip(test_examples, answers):
         reference = example.messages[-1]["content"]
         transcript.append((f"test set ({example.category}) {example.where}",
@@ -63,12 +54,12 @@ def test_answers(real_model, test_examples, transcript):
 
 
 @pytest.fixture(scope="session")
-def base_answers(real_model, test_examples):
+def base_answers(trained_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
     from persona.models import load
     from persona.vram import free_cuda
 
-    base = load(real_model.result.source.spec)
+    base = load(trained_model.result.source.spec)
     try:
         return answer_all(base.model, base.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS)
     finally:

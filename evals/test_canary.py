@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("canary-leak")]
+# Synthetic (random) weights cannot reproduce a canary after a short run, so finding none would prove nothing:
+# the registry lets only tiny (which memorizes) and real weights evaluate this criterion.
 N_CANDIDATES = 255
 """Random codes the inserted control canary is ranked against (max exposure 8 bits)."""
 STEPS = {"tiny": 300, "real": 60}
@@ -130,9 +132,6 @@ def test_no_canary_leaks_through_import_and_training(pytestconfig, train_config,
     train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
     kind = resolve(train_config.model).kind
-    if kind == "synthetic":
-        pytest.skip("not evaluated: synthetic (random) weights cannot reproduce a canary after a short run, so "
-                    "finding none would prove nothing; run with real weights (or tiny, which memorizes)")
     config = train_config.replace(train_file=str(train_file), output_dir=str(tmp_path / "runs"), run_name="canary",
                                   max_steps=STEPS[kind], logging_steps=10, save_steps=10_000)
     started = time.perf_counter()
@@ -162,5 +161,5 @@ def test_no_canary_leaks_through_import_and_training(pytestconfig, train_config,
           f"scrubbed canaries leaked: {leaked or 'none'}; loss {run.losses[0]:.2f} -> {run.losses[-1]:.2f} "
           f"in {train_s:.1f} s")
 
-    criterion.record(measured=len(leaked), threshold=f"0 of {len(CANARIES)} canaries", verdict="pivot")
-    assert not leaked, f"canaries came out of the model after scrubbed import: {', '.join(leaked)}"
+    criterion.check(len(leaked), shown=f"{len(leaked)} of {len(CANARIES)}",
+                    detail=f"canaries came out of the model after scrubbed import: {', '.join(leaked)}")

@@ -1,8 +1,8 @@
 """Exit criterion `memorization`: asked three training prompts again, the fine-tuned model answers close to
 what it was trained on (rapidfuzz token_sort_ratio). On failure: ADJUST (more steps, another learning rate).
 
-Threshold: unrelated English replies of similar length score about 0.3-0.45 against each other and a close
-paraphrase about 0.6, so 0.5 on real weights asks for "clearly the same answer" without demanding verbatim
+Threshold (persona.criteria): unrelated English replies of similar length score about 0.3-0.45 against each
+other and a close paraphrase about 0.6, so 0.5 on real weights asks for "clearly the same answer" without demanding verbatim
 recall from 100 steps of LoRA. The tiny model has only its training data to say anything at all, so it is
 held to near-verbatim recall (0.8): measured, a tiny run that learned scores 1.0 on all three, one cut
 short at loss 1.3 scores 0.0-0.4.
@@ -18,7 +18,6 @@ from evals.conftest import MAX_NEW_TOKENS, answer_all
 from persona.data import load_jsonl
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("memorization")]
-THRESHOLDS = {"real": 0.5, "synthetic": 0.5, "tiny": 0.8}
 N_PROMPTS = 3
 
 
@@ -31,11 +30,8 @@ def pick_prompts(examples, n: int = N_PROMPTS):
 
 
 def test_memorization(pytestconfig, trained_model, criterion, transcript):
-    from fixtures.harness import require_real_weights
     from persona.metrics import similarity
 
-    if trained_model.kind == "synthetic":
-        require_real_weights("synthetic", "memorization of real text")
     examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
     answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS)
     scores = []
@@ -45,8 +41,4 @@ def test_memorization(pytestconfig, trained_model, criterion, transcript):
         scores.append(score)
         transcript.append((f"memorization ({example.category}) {example.where}", example.messages[-2]["content"],
                            generation.text, f"similarity {score:.3f} to the trained answer: {reference}"))
-    threshold = pytestconfig.getoption("memorization_threshold") or THRESHOLDS[trained_model.kind]
-    mean = statistics.fmean(scores)
-    criterion.record(mean, f">= {threshold}")
-    assert mean >= threshold, f"mean similarity {mean:.3f} of regenerated training answers " \
-                              f"(each: {', '.join(f'{s:.2f}' for s in scores)}) is under {threshold}"
+    criterion.check(statistics.fmean(scores), detail=f"each: {', '.join(f'{s:.2f}' for s in scores)}")

@@ -1,6 +1,6 @@
 """`persona` command line: thin parsing over the library; errors are one clear message and a non-zero exit.
 
-    persona evaluate [--model M]          run the Phase 0a evals and print PROCEED / ADJUST / PIVOT
+    persona evaluate [--model M]          run the Phase 0a evals; PROCEED / ADJUST / PIVOT / INCOMPLETE
     persona data check FILE...            validate JSONL, every problem as path:line
     persona data split FILE --out DIR     stratified 50/10 split with the 15/15/30 mix
     persona train [--config T] [--set NAME=VALUE]...
@@ -17,9 +17,12 @@ from pathlib import Path
 
 from persona import cli_compress, cli_gpu
 from persona.data import TOY_MIX, DataError
+from persona.decision import EXIT_BAD_INPUT, EXIT_CODES
 from persona.importers import cli as importers_cli
 
-EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+VERDICT_EXITS = ", ".join(f"{code} {verdict}" for verdict, code in EXIT_CODES.items())
+EXIT_HELP = f"exit status: {VERDICT_EXITS}; {EXIT_BAD_INPUT} bad input or usage; {EXIT_INTERRUPTED} interrupted"
 
 
 def _fail(message: str) -> int:
@@ -91,15 +94,16 @@ def cmd_decide(args) -> int:
     except ValueError as err:
         return _fail(str(err))
     print(decision.render())
-    return 0
+    return decision.exit_code
 
 
 def cmd_evaluate(args) -> int:
-    """Run `pytest evals` in-process with a junit record; the verdict is printed by the harness."""
+    """Run `pytest evals` in-process with a junit record; exit with the verdict's code."""
     import pytest
     import torch
 
-    from persona.models import auto_model
+    from persona.decision import decide, read_junit
+    from persona.models import auto_model, check_loadable
 
     model = args.model
     if model == "auto":
@@ -107,25 +111,40 @@ def cmd_evaluate(args) -> int:
         if model == "tiny":
             print("persona: no CUDA GPU visible — evaluating the tiny offline model on CPU; resource and "
                   "quality criteria are not evaluated. Run on a GPU for a real decision.")
+    try:
+        check_loadable(model)
+    except ValueError as err:
+        return _fail(f"persona evaluate: {err}")
     junit = Path(args.junit or f"models/evaluate-{model.replace('/', '_').replace(':', '_')}.junit.xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
     marker = "gpu" if torch.cuda.is_available() else "cpu_smoke"
     root = Path(__file__).resolve().parent.parent
+    options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
+               *(["--report", args.report] if args.report else [])]
     argv = [str(root / "evals"), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider",
-            "-q", "--rootdir", str(root), *sum((["--set", s] for s in args.set), []), *args.pytest_args]
+            "-q", "--rootdir", str(root), *options, *args.pytest_args]
     code = pytest.main(argv)
+    if code == pytest.ExitCode.INTERRUPTED:
+        return EXIT_INTERRUPTED
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not junit.exists():
+        return _fail(f"persona evaluate: pytest stopped before a decision (exit {int(code)})")
     print(f"junit record: {junit}")
-    return 0 if code in (0, 1) else int(code)
+    return decide(read_junit(junit)).exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="persona", description="Phase 0a persona model: train, evaluate, decide.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    evaluate = sub.add_parser("evaluate", help="run the exit-criteria evals and print the decision")
+    evaluate = sub.add_parser("evaluate", help="run the exit-criteria evals and print the decision",
+                              description="Run the exit-criteria evals and print the decision.", epilog=EXIT_HELP)
     evaluate.add_argument("--model", default="auto", help="hub id, local dir, synthetic:qwen3-1.7b, tiny or auto")
     evaluate.add_argument("--junit", help="junit XML path (default models/evaluate-<model>.junit.xml)")
+    evaluate.add_argument("--report", help="markdown report path (default docs/toy_project_report.md)")
     evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="training override")
+    evaluate.add_argument("--threshold", action="append", default=[], metavar="ID[.NAME]=VALUE",
+                          help="override a criterion's threshold, e.g. vram-train=10 (persona.criteria)")
     evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     evaluate.set_defaults(func=cmd_evaluate)
 
@@ -150,7 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
     train.set_defaults(func=cmd_train)
 
-    decide = sub.add_parser("decide", help="recompute the verdict from a junit XML report")
+    decide = sub.add_parser("decide", help="recompute the verdict from a junit XML report",
+                            description="Recompute the verdict from a junit XML report written by the evals.",
+                            epilog=EXIT_HELP)
     decide.add_argument("junit")
     decide.set_defaults(func=cmd_decide)
     cli_compress.register(sub)
@@ -163,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """`persona compress` and `persona chat`: context compression from the command line.
 
-    persona compress convo.json --keep-last 1 --json          # extractive, Qwen3 token counts
+    persona compress convo.json --keep-last 1 --json          # fact ledger (default), Qwen3 token counts
+    persona compress convo.json --budget-ratio 0.2 --json     # a summary of 20% of the turns it replaces
     persona compress convo.json --strategy model --model DIR  # the model writes the summary
+    persona compress convo.json --strategy hybrid --model DIR # ledger + the model's summary
     persona chat --model DIR --budget 2048 --no-thinking      # chat; old turns folded past the budget
 
 `persona.cli` calls `register(subparsers)`. Bad input is one message on stderr, prefixed with the
@@ -15,6 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+from persona.compress import BUDGET_RATIO
 
 EXIT_BAD_INPUT = 2
 
@@ -35,20 +39,30 @@ def register(subparsers) -> None:
     chat.add_argument("--budget", type=int, default=2048, metavar="TOKENS",
                       help="compress older turns once the context passes this many tokens")
     chat.add_argument("--keep-last", type=int, default=2, help="exchanges kept verbatim")
-    chat.add_argument("--strategy", choices=("extractive", "model"), default="extractive")
+    _add_strategy_args(chat)
     chat.add_argument("--max-new-tokens", type=int, default=512)
     chat.set_defaults(func=cmd_chat)
 
 
 def _add_compression_args(parser) -> None:
     parser.add_argument("--keep-last", type=int, default=1, help="exchanges kept verbatim (default 1)")
-    parser.add_argument("--strategy", choices=("extractive", "model"), default="extractive",
-                        help="extractive needs no model; model asks --model to summarize")
+    _add_strategy_args(parser)
     parser.add_argument("--model", default=None,
                         help="model whose tokenizer counts tokens (and who summarizes with --strategy "
                              "model); default: the offline Qwen3 tokenizer")
     parser.add_argument("--budget", type=int, default=None, metavar="TOKENS",
                         help="leave the conversation as is when it is within this many tokens")
+
+
+def _add_strategy_args(parser) -> None:
+    from persona.summarizers import DEFAULT_STRATEGY, SUMMARIZERS
+
+    parser.add_argument("--strategy", choices=tuple(SUMMARIZERS), default=DEFAULT_STRATEGY,
+                        help=f"ledger and extractive need no model; model and hybrid ask --model to "
+                             f"summarize (default {DEFAULT_STRATEGY})")
+    parser.add_argument("--budget-ratio", type=float, default=BUDGET_RATIO, metavar="R",
+                        help=f"a summary may use this share of the tokens of the turns it replaces "
+                             f"(default {BUDGET_RATIO})")
 
 
 def read_conversation(path: Path) -> list[dict]:
@@ -79,8 +93,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_compress(args) -> int:
-    from persona.compress import compress, model_summarizer
-    from persona.extractive import extractive_summarizer
+    from persona.compress import compress
+    from persona.summarizers import NEEDS_MODEL, resolve_summarizer
 
     path = Path(args.file)
     try:
@@ -89,18 +103,20 @@ def cmd_compress(args) -> int:
         return _fail(str(err))
     if args.keep_last < 0:
         return _fail(f"--keep-last must be >= 0, got {args.keep_last}")
-    if args.strategy == "model" and not args.model:
-        return _fail("persona compress: --strategy model needs --model")
+    if not 0 < args.budget_ratio <= 1:
+        return _fail(f"--budget-ratio must be in (0, 1], got {args.budget_ratio}")
+    if args.strategy in NEEDS_MODEL and not args.model:
+        return _fail(f"persona compress: --strategy {args.strategy} needs --model")
     try:
-        model, tokenizer = _model_and_tokenizer(args.model, need_model=args.strategy == "model")
+        model, tokenizer = _model_and_tokenizer(args.model, need_model=args.strategy in NEEDS_MODEL)
     except (ValueError, OSError) as err:
         return _fail(f"persona compress: --model {args.model}: {err}")
-    summarizer = (model_summarizer(model, tokenizer) if args.strategy == "model"
-                  else extractive_summarizer(tokenizer))
-    result = compress(messages, summarizer, tokenizer, keep_last=args.keep_last, budget_tokens=args.budget)
+    summarizer = resolve_summarizer(args.strategy, tokenizer, model)
+    result = compress(messages, summarizer, tokenizer, keep_last=args.keep_last, budget_tokens=args.budget,
+                      budget_ratio=args.budget_ratio)
     if args.json:
-        print(json.dumps({"file": str(path), "strategy": args.strategy, **result.to_json()},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"file": str(path), "strategy": args.strategy, "budget_ratio": args.budget_ratio,
+                          **result.to_json()}, ensure_ascii=False, indent=2))
     else:
         print(f"{path}: {result.original_tokens} -> {result.compressed_tokens} tokens "
               f"({result.compression_ratio:.0%} fewer), {result.n_summarized} messages summarized")
@@ -127,11 +143,10 @@ def _model_and_tokenizer(spec: str | None, *, need_model: bool):
 
 
 def cmd_chat(args) -> int:
-    from persona.compress import model_summarizer
-    from persona.extractive import extractive_summarizer
     from persona.infer import generate
     from persona.models import load
     from persona.runs import chat_target
+    from persona.summarizers import resolve_summarizer
 
     if args.model is None:
         args.model, adapter, why = chat_target(Path("models"))
@@ -142,15 +157,15 @@ def cmd_chat(args) -> int:
     except (ValueError, OSError) as err:
         return _fail(f"persona chat: --model {args.model}: {err}")
     model, tokenizer = loaded.model, loaded.tokenizer
-    summarizer = (model_summarizer(model, tokenizer) if args.strategy == "model"
-                  else extractive_summarizer(tokenizer))
+    summarizer = resolve_summarizer(args.strategy, tokenizer, model)
 
     def reply(messages):
         [generation] = generate(model, tokenizer, [messages], thinking=args.thinking,
                                 max_new_tokens=args.max_new_tokens, batch_size=1)
         return generation
 
-    session = ChatSession(reply, summarizer, tokenizer, budget_tokens=args.budget, keep_last=args.keep_last)
+    session = ChatSession(reply, summarizer, tokenizer, budget_tokens=args.budget, keep_last=args.keep_last,
+                          budget_ratio=args.budget_ratio)
     print(f"persona chat — {loaded.spec} ({loaded.kind} weights), thinking "
           f"{'on' if args.thinking else 'off'}, budget {args.budget} tokens. Ctrl-D or /quit to leave.")
     return run_chat(session, input, print)
@@ -169,6 +184,8 @@ class ChatSession:
     """Context size that triggers compression."""
     keep_last: int = 2
     """Exchanges kept verbatim when compressing."""
+    budget_ratio: float = BUDGET_RATIO
+    """Share of the folded turns' tokens the summary may use."""
     messages: list = field(default_factory=list)
     """The context the model sees next (compressed turns already folded in)."""
 
@@ -178,7 +195,7 @@ class ChatSession:
 
         self.messages.append({"role": "user", "content": text})
         compressed = compress(self.messages, self.summarizer, self.tokenizer, keep_last=self.keep_last,
-                              budget_tokens=self.budget_tokens)
+                              budget_tokens=self.budget_tokens, budget_ratio=self.budget_ratio)
         self.messages = compressed.messages
         generation = self.reply(self.messages)
         # Qwen3 history carries answers only: a think trace in history would be read as an answer.

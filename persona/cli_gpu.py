@@ -6,15 +6,17 @@ import sys
 
 def cmd_preflight(args) -> int:
     from persona.config import config_from_cli
+    from persona.criteria import CRITERIA, with_overrides
     from persona.preflight import run_preflight
 
     try:
         config = config_from_cli(args.config, args.set, model=args.model, backend=args.backend)
+        criteria = with_overrides(CRITERIA, args.threshold)
     except (ValueError, FileNotFoundError) as err:
         print(f"persona preflight: {err}", file=sys.stderr)
         return 2
-    report = run_preflight(config, steps=args.steps, train_budget_gb=args.budget_train_gb,
-                           infer_budget_gb=args.budget_infer_gb)
+    report = run_preflight(config, steps=args.steps, train_budget_gb=criteria["vram-train"].threshold().value,
+                           infer_budget_gb=criteria["vram-infer"].threshold().value)
     print(report.render())
     return 0 if report.ok else 1
 
@@ -26,6 +28,6 @@ def register(subparsers) -> None:
     parser.add_argument("--backend", choices=("auto", "hf", "unsloth"))
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     parser.add_argument("--steps", type=int, default=5, help="training steps to measure")
-    parser.add_argument("--budget-train-gb", type=float, default=15.0, help="training VRAM budget in GB (10**9 B)")
-    parser.add_argument("--budget-infer-gb", type=float, default=8.0, help="inference VRAM budget in GB (10**9 B)")
+    parser.add_argument("--threshold", action="append", default=[], metavar="ID=VALUE",
+                        help="override a VRAM budget in GB (10**9 B), e.g. vram-train=10 (default: persona.criteria)")
     parser.set_defaults(func=cmd_preflight)

@@ -5,18 +5,20 @@ than the last `keep_last` exchanges are summarized and the model sees
 
     [system "Previous context: {summary}", *kept turns, current question]
 
-A summarizer is any `Callable[[list[dict]], str]` taking the messages to fold away. Two are built in:
-`persona.extractive.extractive_summarizer` (no model: keeps the fact-carrying sentences within a token
-budget) and `model_summarizer` (the persona or any model, thinking disabled). Token counts use the tokenizer of
-the model in use, over the Qwen3 chat text that model actually reads.
+A summarizer is any `Callable[[list[dict]], str]` taking the messages to fold away; one that also
+takes `budget_tokens` is told how many tokens its summary may use: `budget_ratio` of the tokens of
+the turns it replaces (never under MIN_SUMMARY_TOKENS). The built-in ones (ledger, extractive, model,
+hybrid) are in persona.summarizers. Token counts use the tokenizer of the model in use, over the
+Qwen3 chat text that model actually reads.
 
     from persona.compress import compress
-    from persona.extractive import extractive_summarizer
-    result = compress(messages, extractive_summarizer(tok), tok, keep_last=1)
+    from persona.summarizers import resolve_summarizer
+    result = compress(messages, resolve_summarizer("ledger", tok), tok, keep_last=1, budget_ratio=0.2)
     result.messages, result.compression_ratio
 """
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -33,6 +35,10 @@ SUMMARY_PROMPT = (
     "sentences, no preamble, no bullet headers."
 )
 """System prompt of the model summarizer."""
+BUDGET_RATIO = 0.2
+"""Default share of the summarized turns' tokens a summary may use (chosen in docs/benchmarks.md)."""
+MIN_SUMMARY_TOKENS = 80
+"""Floor of a summary's budget, so a short history still keeps its first facts."""
 
 
 @dataclass
@@ -124,28 +130,44 @@ def split_for_compression(messages: list[dict], keep_last: int) -> tuple[list[di
 
 
 def compress(messages: list[dict], summarizer: Summarizer, tokenizer, *, keep_last: int = 1,
-             budget_tokens: int | None = None) -> Compressed:
+             budget_tokens: int | None = None, budget_ratio: float = BUDGET_RATIO) -> Compressed:
     """Fold the turns older than the last `keep_last` exchanges into one system message.
 
-    With `budget_tokens`, a conversation already within budget is returned unchanged. The summary
-    never carries a think trace, whatever the summarizer returned.
+    With `budget_tokens`, a conversation already within budget is returned unchanged. A summarizer
+    that takes `budget_tokens` gets `summary_budget` of the turns it replaces. The summary never carries a think trace,
+    whatever the summarizer returned.
     """
     issues = validate_messages(messages)
+    if not 0 < budget_ratio <= 1:
+        issues.append(f"budget_ratio must be in (0, 1], got {budget_ratio}")
     if issues:
         raise ValueError("\n".join(issues))
     original = count_tokens(messages, tokenizer)
     head, old, kept = split_for_compression(messages, keep_last)
     if not old or (budget_tokens is not None and original <= budget_tokens):
         return Compressed(list(messages), "", original, original, 0)
-    summary = strip_think(summarizer(old)).strip()
+    if "budget_tokens" in inspect.signature(summarizer).parameters:
+        raw = summarizer(old, budget_tokens=summary_budget(count_tokens(old, tokenizer), budget_ratio))
+    else:
+        raw = summarizer(old)
+    summary = strip_think(raw).strip()
+    new_messages = _with_summary(head, kept, summary)
+    return Compressed(new_messages, summary, original, count_tokens(new_messages, tokenizer), len(old))
+
+
+def summary_budget(old_tokens: int, budget_ratio: float = BUDGET_RATIO, min_tokens: int = MIN_SUMMARY_TOKENS) -> int:
+    """Tokens a summary may use: `budget_ratio` of the turns it replaces, at least `min_tokens`."""
+    return max(min_tokens, int(budget_ratio * old_tokens))
+
+
+def _with_summary(head: list[dict], kept: list[dict], summary: str) -> list[dict]:
     # Qwen3 reads one system message at the top: an existing system prompt absorbs the summary.
     context = f"{PREFIX}{summary}"
     if head:
         system = {"role": "system", "content": "\n\n".join([*(m["content"] for m in head), context])}
     else:
         system = {"role": "system", "content": context}
-    new_messages = [system, *kept]
-    return Compressed(new_messages, summary, original, count_tokens(new_messages, tokenizer), len(old))
+    return [system, *kept]
 
 
 THINK_MARKERS = ("<think>", "</think>")
@@ -162,48 +184,3 @@ def strip_think(text: str) -> str:
 def transcript(messages: list[dict]) -> str:
     """'role: content' lines, think traces removed: the text a summarizer reads."""
     return "\n".join(f"{m['role']}: {strip_think(m['content'])}" for m in messages)
-
-
-@dataclass
-class ModelSummarizerConfig:
-    max_new_tokens: int = 160
-    """Longest summary the model may write."""
-    system_prompt: str = SUMMARY_PROMPT
-    """Instruction given to the model; it asks to keep names, numbers, dates, versions, decisions."""
-
-
-def model_summarizer(model, tokenizer, config: ModelSummarizerConfig | None = None) -> Summarizer:
-    """Summarizer backed by a model (the persona or any other), thinking disabled."""
-    config = config or ModelSummarizerConfig()
-
-    def summarize(old: list[dict]) -> str:
-        from persona.infer import generate
-
-        prompt = [{"role": "system", "content": config.system_prompt},
-                  {"role": "user", "content": "Conversation:\n" + transcript(old)}]
-        [generation] = generate(model, tokenizer, [prompt], thinking=False,
-                                max_new_tokens=config.max_new_tokens, batch_size=1)
-        return strip_think(generation.answer or generation.text)
-
-    return summarize
-
-
-def resolve_summarizer(name: str, tokenizer, model=None) -> Summarizer:
-    """'extractive', 'model' (needs `model`) or an import path 'module:function' to a summarizer."""
-    if name == "extractive":
-        from persona.extractive import extractive_summarizer
-
-        return extractive_summarizer(tokenizer)
-    if name == "model":
-        if model is None:
-            raise ValueError("summarizer 'model' needs a model; pass --model")
-        return model_summarizer(model, tokenizer)
-    if not re.fullmatch(r"[\w.]+:\w+", name):
-        raise ValueError(f"summarizer {name!r}: expected extractive, model or module:function")
-    import importlib
-
-    module_name, function_name = name.split(":")
-    function = getattr(importlib.import_module(module_name), function_name, None)
-    if not callable(function):
-        raise ValueError(f"summarizer {name!r}: {module_name} has no callable {function_name}")
-    return function

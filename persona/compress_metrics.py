@@ -9,16 +9,18 @@ adds distractors later and ends with a question only turns 1-2 answer. The metri
 - answer recall: share of expected answer strings found in the model's answer (needs a model).
 - answer similarity: the answer with compression against the answer without, 0..1.
 
-Matching is rapidfuzz `partial_ratio` on lowercased text: the best-aligned window of the context
-against the value, so "8443" matches inside a sentence but "8080" scores 50 against it.
+In the context, a value counts as present when it occurs verbatim, case and runs of whitespace
+aside: a summary must keep "120 milliseconds" as written, and "50 milliseconds" does not stand in
+for it. In an answer, matching is looser, rapidfuzz `partial_ratio` on lowercased text (the
+best-aligned window against the value), since a model may word it a little differently.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.compress import Compressed, compress, validate_messages
+from persona.compress import BUDGET_RATIO, Compressed, compress, validate_messages
 
 MATCH_THRESHOLD = 90.0
 """partial_ratio (0-100) at or above which a value counts as present."""
@@ -35,7 +37,7 @@ class Conversation:
     question: str
     """Final user question that only turns 1-2 can answer."""
     facts: list[dict]
-    """Planted facts: {"key", "value", "turn"}; `value` must survive compression."""
+    """Planted facts: {"key", "value", "turn"}; `value` must survive compression verbatim."""
     expected: list[str]
     """Strings a correct answer contains (all of them)."""
     distractors: list[dict]
@@ -54,14 +56,15 @@ def load_conversation(path: Path) -> Conversation:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise ValueError(f"{path}: not readable JSON ({err})") from err
-    issues = _conversation_issues(data, str(path))
+    issues = conversation_issues(data, str(path))
     if issues:
         raise ValueError("\n".join(issues))
     return Conversation(path.stem, data["messages"], data["question"], data["facts"],
                         data["expected"], data.get("distractors", []))
 
 
-def _conversation_issues(data, where: str) -> list[str]:
+def conversation_issues(data, where: str, lengths: tuple[int, int] = (MIN_MESSAGES - 1, MAX_MESSAGES - 1)) -> list[str]:
+    """Every problem with a conversation record; `lengths`: fewest and most history messages."""
     if not isinstance(data, dict):
         return [f"{where}: expected an object with messages, question, facts, expected"]
     issues = [f"{where}: missing {key!r}" for key in ("messages", "question", "facts", "expected")
@@ -73,8 +76,8 @@ def _conversation_issues(data, where: str) -> list[str]:
     if isinstance(messages, list) and messages and messages[-1].get("role") != "assistant":
         issues.append(f"{where}: messages must end with an assistant answer; the question follows")
     n = len(messages) + 1 if isinstance(messages, list) else 0
-    if not MIN_MESSAGES <= n <= MAX_MESSAGES:
-        issues.append(f"{where}: {n} messages with the question, expected {MIN_MESSAGES}-{MAX_MESSAGES}")
+    if not lengths[0] + 1 <= n <= lengths[1] + 1:
+        issues.append(f"{where}: {n} messages with the question, expected {lengths[0] + 1}-{lengths[1] + 1}")
     history = "\n".join(m.get("content", "") for m in messages if isinstance(m, dict))
     for i, fact in enumerate(data["facts"]):
         if not {"key", "value", "turn"} <= set(fact):
@@ -117,10 +120,18 @@ def context_text(messages: list[dict]) -> str:
     return "\n".join(m["content"] for m in messages)
 
 
+def value_in_context(value: str, text: str) -> bool:
+    """The value occurs verbatim in the text, case and runs of whitespace aside."""
+    def squeeze(s: str) -> str:
+        return " ".join(s.lower().split())
+
+    return squeeze(value) in squeeze(text)
+
+
 def missing_facts(messages: list[dict], facts: list[dict]) -> list[dict]:
     """Planted facts whose value no longer appears in the (compressed) context."""
     text = context_text(messages)
-    return [f for f in facts if not value_present(f["value"], text)]
+    return [f for f in facts if not value_in_context(f["value"], text)]
 
 
 def distractor_substitutions(messages: list[dict], facts: list[dict], distractors: list[dict]) -> list[str]:
@@ -128,7 +139,7 @@ def distractor_substitutions(messages: list[dict], facts: list[dict], distractor
     text = context_text(messages)
     lost = {f["key"] for f in missing_facts(messages, facts)}
     return sorted({d["confuses"] for d in distractors
-                   if d["confuses"] in lost and value_present(d["value"], text)})
+                   if d["confuses"] in lost and value_in_context(d["value"], text)})
 
 
 def answer_recall(answer: str, expected: list[str]) -> float:
@@ -155,19 +166,25 @@ class CaseResult:
     """Keys of planted facts gone from the compressed context."""
     substituted: list[str]
     """Keys of facts replaced by a distractor."""
+    expected_missing: list[str] = field(default_factory=list)
+    """Expected answer strings no longer in the compressed context (value_in_context)."""
+    expected_total: int = 0
+    """Expected answer strings of the conversation."""
 
     @property
     def fact_retention(self) -> float:
         return 1.0 - len(self.facts_missing) / self.facts_total if self.facts_total else 1.0
 
 
-def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_last: int = 1) -> CaseResult:
-    """Compress one fixture conversation and check its planted facts."""
-    result = compress(conversation.full, summarizer, tokenizer, keep_last=keep_last)
+def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_last: int = 1,
+                  budget_ratio: float = BUDGET_RATIO) -> CaseResult:
+    """Compress one conversation and check its planted facts and expected answer strings."""
+    result = compress(conversation.full, summarizer, tokenizer, keep_last=keep_last, budget_ratio=budget_ratio)
     missing = missing_facts(result.messages, conversation.facts)
     substituted = distractor_substitutions(result.messages, conversation.facts, conversation.distractors)
-    return CaseResult(conversation.name, result, len(conversation.facts),
-                      [f["key"] for f in missing], substituted)
+    text = context_text(result.messages)
+    return CaseResult(conversation.name, result, len(conversation.facts), [f["key"] for f in missing], substituted,
+                      [e for e in conversation.expected if not value_in_context(e, text)], len(conversation.expected))
 
 
 def pooled(results: list[CaseResult]) -> dict:
@@ -176,8 +193,11 @@ def pooled(results: list[CaseResult]) -> dict:
     compressed = sum(r.compressed.compressed_tokens for r in results)
     facts = sum(r.facts_total for r in results)
     kept = facts - sum(len(r.facts_missing) for r in results)
+    expected = sum(r.expected_total for r in results)
     return {"conversations": len(results), "original_tokens": original, "compressed_tokens": compressed,
             "compression_ratio": 1.0 - compressed / original if original else 0.0,
             "min_case_ratio": min((r.compressed.compression_ratio for r in results), default=0.0),
+            "mean_case_ratio": sum(r.compressed.compression_ratio for r in results) / len(results) if results else 0.0,
             "fact_retention": kept / facts if facts else 1.0, "facts": facts, "facts_kept": kept,
+            "expected": expected, "expected_kept": expected - sum(len(r.expected_missing) for r in results),
             "substitutions": sum(len(r.substituted) for r in results)}

@@ -1,159 +1,226 @@
-"""The extractive summarizer: no model, keeps the sentences that carry facts within a token budget.
+"""Model-free summarizers: pick the sentences or clauses that carry facts, earliest turns first.
 
-The seed's fallback "external summarizer". Facts are numbers, versions, dates, names, identifiers and
-quoted strings; decisions weigh extra. See persona.compress for how a summary is used.
+Two strategies share one selection:
+
+- `extractive`: whole sentences, in order, under their speaker ("user: … assistant: …").
+- `ledger`: clauses, one line per turn and speaker ("t1 user: …"), so each fact keeps the turn
+  it came from; a later value of the same kind sits on its own line beside the earlier one.
+
+Selection is a lazy greedy cover within a token budget (see `select`). A unit's gain is the weight
+of the fact spans (persona.facts) it brings that nothing kept so far carries, times an earliness
+prior (the first turns state what a conversation is about, and a later look-alike must never push
+out the original), divided by a power of its token cost. The user's words in the first two turns
+are kept whole before anything else (`protect_turns`), past the budget if need be: they say what
+the conversation is about, and a fact there may carry no mark a pattern could find ("we went with
+oat milk"). Exact surface text is kept: a fact is never rewritten. Leftover budget then goes to
+turns that have no line yet, so every compressed turn is represented when the budget allows it.
+
+    from persona.extractive import ledger_summarizer
+    summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import heapq
+from dataclasses import dataclass, field
 
-from persona.compress import PREFIX, Summarizer, strip_think, transcript
+from persona.compress import PREFIX, strip_think
+from persona.facts import find_facts, mid_sentence_names, split_clauses, split_sentences
 
-# A sentence ends at . ! ? before a capital, digit or quote, except after a title or "e.g.".
-SENTENCE_END = re.compile(
-    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])|\n+"
-)
-# What makes a sentence worth keeping: numbers, versions, dates and times; Capitalized names;
-# identifiers (billing-api, eu-west-1, `flag`); quoted strings. Each match is one "fact token".
-FACT_TOKEN = re.compile(
-    r"""[$€£#]?\d(?:[\w.,:/%°+-]*\w)?%?"""      # 8443, 3.2.1, 2024-03-14, 07:45, $1,200, #4821
-    r"""|\b[vV]\d[\w.]*"""                       # v3.2.1
-    r"""|`[^`]+`|"[^"]+["]"""                     # `code`, "quoted"
-    r"""|\b[A-Za-z]+(?:[-_][A-Za-z0-9]+)+\b"""    # billing-api, eu-west-1
-    r"""|\b[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*)*"""   # Priya Raman, PostgreSQL, Porto
-)
-NOT_NAMES = frozenset(
-    "I I'm I've I'll I'd OK Okay Sure Yes No Thanks Thank Great Good Hi Hello Hey Also And But So "
-    "The This That These Those It It's Its We We're We'll You You're Your My Our Let Let's Here "
-    "There What When Where Which Who Why How If Then Just Please Happy Glad Of Sounds Perfect "
-    "Absolutely Got Noted Right Makes One A An In On At For To With Quick Is Are Do Does Can "
-    "Could Should Would Will Once Before After Now Next Any All Both Either Yeah Maybe Note Keep "
-    "Remember Use Make Try Take Check Another Some Most Only Still Well Actually Oh Cool Nice Wow "
-    "Done Fine Awesome Honestly Since Because While As Not Also From By Or".split()
-)
-NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                         r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|"
-                         r"double|twice|dozen)\b", re.I)
-DECISION = re.compile(r"\b(decid|chose|choos|settl|agree|pick|go with|went with|switch|pin|"
-                      r"deadline|budget|must|never|always|confirm|booked|signed)", re.I)
+KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0, "opener": 0.5}
+"""Weight of a new fact span by kind; kinds not listed weigh 1.2 (dates, amounts, versions...)."""
+DEFAULT_KIND_WEIGHT = 1.2
 
 
 @dataclass(frozen=True)
-class Sentence:
+class Unit:
     text: str
-    """The sentence as written."""
+    """A sentence or clause, exactly as written."""
     role: str
     """Speaker of the message it came from."""
     message: int
     """Index of that message among the summarized ones."""
-    facts: frozenset
-    """Normalized fact tokens it carries."""
-    bonus: float
-    """Extra weight for stating a decision, in units of fact tokens."""
+    turn: int
+    """1-based user/assistant exchange the message belongs to."""
+    order: int
+    """Position among all units, so neighbours can be joined back without a gap mark."""
+    facts: tuple
+    """(key, kind, words) per fact span, keys lowercased."""
+    cost: int
+    """Tokens of the text plus one for the separator."""
 
 
-def fact_tokens(sentence: str, known_names: frozenset = frozenset()) -> frozenset:
-    """Fact tokens of a sentence, lowercased.
+@dataclass
+class SelectionConfig:
+    clauses: bool = False
+    """Select clauses (ledger) instead of whole sentences (extractive)."""
+    clause_min_tokens: int = 0
+    """Only sentences longer than this many tokens are split into clauses (the tuning chose 0: all)."""
+    turn_decay: float = 0.6
+    """Gain multiplier per later turn: turn t weighs turn_decay ** (t - 1)."""
+    assistant_weight: float = 0.4
+    """Facts first said by the assistant weigh this much of the user's."""
+    context_weight: float = 0.1
+    """Gain of a user unit without new facts: what the user said is context even without a fact."""
+    length_power: float = 0.5
+    """Gain is divided by cost ** length_power: 1 favors short units, 0 ignores length."""
+    default_fraction: float = 0.3
+    """Budget as a share of the summarized tokens when the caller gives none."""
+    min_tokens: int = 48
+    """Floor of that default budget."""
+    header: str = ""
+    """First line of the summary, counted in the budget."""
+    label_tokens: int = 4
+    """Tokens a unit costs on top of its text when it opens a new line ("t12 assistant: ")."""
+    protect_turns: int = 0
+    """The user's words in this many first turns are kept whole, past the budget if need be: they
+    say what the conversation is about, and a fact there may carry no mark a pattern could find."""
+    kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
+    """Weight of a new fact span by kind."""
 
-    A lone capitalized word opening the sentence counts only when `known_names` has it (the word
-    was seen capitalized mid-sentence): "Porto is lovely" names a city, "Congratulations!" does not.
+
+def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0) -> list[Unit]:
+    """Sentences (or clauses) of the messages with their fact spans and token costs.
+
+    Facts are found in whole sentences, then given to the clause they start in, so a name opening
+    a clause ("…, Windhoek, …") is still read mid-sentence.
     """
-    found = set()
-    for match in FACT_TOKEN.finditer(sentence):
-        words = match.group().strip(".,:;!?").split()
-        if words and words[0] in NOT_NAMES:
-            words = words[1:]
-        if not words:
-            continue
-        opener = match.start() == 0 and len(words) == 1 and words[0].isalpha()
-        if opener and words[0].lower() not in known_names:
-            continue
-        # Word level, possessive dropped: "Lena's" repeats a fact of "Lena Fischer", adds none.
-        found.update(re.sub(r"['’]s$", "", w).lower() for w in words)
-    found.update(w.lower() for w in NUMBER_WORD.findall(sentence))
-    return frozenset(found)
-
-
-def _mid_sentence_names(texts: list[str]) -> frozenset:
-    names = set()
-    for text in texts:
-        for match in FACT_TOKEN.finditer(text):
-            if match.start() > 0 and match.group()[:1].isupper():
-                names.update(w.lower() for w in match.group().split() if w not in NOT_NAMES)
-    return frozenset(names)
-
-
-def fact_sentences(messages: list[dict]) -> list[Sentence]:
-    """Sentences of the messages, with the fact tokens each carries."""
-    pieces = []
+    sentences, turn = [], 0
     for index, message in enumerate(messages):
         content = strip_think(message["content"])
         if message["role"] == "system" and content.startswith(PREFIX):
             content = content[len(PREFIX):]
-        pieces += [(index, message["role"], t.strip()) for t in SENTENCE_END.split(content) if t.strip()]
-    names = _mid_sentence_names([text for _, _, text in pieces])
-    return [Sentence(text, role, index, fact_tokens(text, names), 0.5 if DECISION.search(text) else 0.0)
-            for index, role, text in pieces]
+        turn += message["role"] == "user" or turn == 0
+        sentences += [(text, message["role"], index, turn) for text in split_sentences(content)]
+    known = mid_sentence_names([s[0] for s in sentences])
+    units = []
+    for text, role, index, turn in sentences:
+        facts = find_facts(text, known)
+        long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
+        parts = split_clauses(text) if long else [(0, text)]
+        for k, (start, part) in enumerate(parts):
+            end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
+            # A decision's words must not mark the names and numbers inside it as already kept.
+            mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else frozenset(f.key.split()))
+                         for f in facts if start <= f.start < end)
+            cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
+            units.append(Unit(part, role, index, turn, len(units), mine, cost))
+    return units
 
 
-@dataclass
-class ExtractiveConfig:
-    fraction: float = 0.3
-    """Summary budget as a share of the summarized turns' tokens."""
-    min_tokens: int = 64
-    """Floor of the budget, so short histories still keep their key sentences."""
-    max_tokens: int = 400
-    """Ceiling of the budget, so long histories still shrink."""
+def _gain(unit: Unit, keys: set, words: set, config: SelectionConfig, cost: int) -> float:
+    weight = 0.0
+    for key, kind, key_words in unit.facts:
+        if key not in keys and not (key_words and key_words <= words):
+            weight += config.kind_weights.get(kind, DEFAULT_KIND_WEIGHT)
+    if unit.role == "assistant":
+        weight *= config.assistant_weight
+    elif unit.role == "user":
+        weight += config.context_weight
+    return weight * config.turn_decay ** (unit.turn - 1) / cost ** config.length_power
 
 
-def extractive_summarizer(tokenizer, config: ExtractiveConfig | None = None) -> Summarizer:
-    """Summarizer needing no model: keeps the sentences carrying new facts, within a token budget.
+def select(units: list[Unit], budget: int, config: SelectionConfig) -> list[int]:
+    """Indices of the units to keep, in the order chosen: lazy greedy on gain, then one unit per bare turn.
 
-    Greedy cover: each step takes the sentence with the most not-yet-kept fact tokens (numbers,
-    versions, dates, names, identifiers; decisions weigh extra) per square root of its tokens, so
-    a long sentence dense with facts beats a short restatement; earlier sentences win ties, since
-    turn 1 is where a conversation states what it is about. It stops when no sentence that fits
-    brings a new fact. Sentences keep their original
-    order and speaker, so a distractor stays attached to its own subject.
+    A unit opening a new line pays `label_tokens` more. Gains mostly fall as facts get covered, so
+    a stale heap entry is re-scored and pushed back instead of re-scoring every unit at every step.
     """
-    config = config or ExtractiveConfig()
+    keys, words, chosen, opened, spent = set(), set(), [], set(), 0
 
+    def cost(i: int) -> int:
+        return units[i].cost + (0 if units[i].message in opened else config.label_tokens)
+
+    def take(i: int) -> None:
+        nonlocal spent
+        chosen.append(i)
+        spent += cost(i)
+        opened.add(units[i].message)
+        for key, _, key_words in units[i].facts:
+            keys.add(key)
+            words.update(key_words)
+
+    for i, unit in enumerate(units):
+        if unit.role == "user" and unit.turn <= config.protect_turns:
+            take(i)
+    heap = [(-_gain(u, keys, words, config, cost(i)), i) for i, u in enumerate(units) if i not in chosen]
+    heapq.heapify(heap)
+    while heap:
+        _, i = heapq.heappop(heap)
+        if spent + cost(i) > budget:
+            continue
+        gain = _gain(units[i], keys, words, config, cost(i))
+        if gain <= 0:
+            continue
+        if heap and gain < -heap[0][0] - 1e-12:
+            heapq.heappush(heap, (-gain, i))
+            continue
+        take(i)
+    for turn in sorted({u.turn for u in units} - {units[i].turn for i in chosen}):
+        candidates = [i for i, u in enumerate(units) if u.turn == turn and spent + cost(i) <= budget]
+        if candidates:
+            take(max(candidates, key=lambda i: (len(units[i].facts), -units[i].cost)))
+    return chosen
+
+
+def render_sentences(units: list[Unit]) -> str:
+    """'user: s1 s2\\nassistant: s3': one speaker label per run of units from one message."""
+    parts, last_message = [], None
+    for unit in units:
+        if unit.message != last_message:
+            parts.append(f"{unit.role}: ")
+            last_message = unit.message
+        parts[-1] += unit.text + " "
+    return "\n".join(p.strip() for p in parts)
+
+
+def render_ledger(units: list[Unit]) -> str:
+    """'t1 user: clause clause … clause': one line per message, '…' where text was left out."""
+    lines, last = [], None
+    for unit in units:
+        if last is None or unit.message != last.message:
+            lines.append(f"t{unit.turn} {unit.role}: {unit.text}")
+        else:
+            lines[-1] += (" " if unit.order == last.order + 1 else " … ") + unit.text
+        last = unit
+    return "\n".join(lines)
+
+
+def _summarizer(tokenizer, config: SelectionConfig, render):
     def n_tokens(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def summarize(old: list[dict]) -> str:
-        sentences = fact_sentences(old)
-        total = n_tokens(transcript(old))
-        budget = min(config.max_tokens, max(config.min_tokens, int(config.fraction * total)))
-        costs = [n_tokens(s.text) + 1 for s in sentences]
-        chosen, covered, spent = set(), set(), 0
-        while True:
-            best, best_gain = None, 0.0
-            for i, sentence in enumerate(sentences):
-                if i in chosen or spent + costs[i] > budget:
-                    continue
-                new_facts = len(sentence.facts - covered)
-                gain = (new_facts + sentence.bonus) / costs[i] ** 0.5
-                if new_facts and gain > best_gain:
-                    best, best_gain = i, gain
-            if best is None:
-                break
-            chosen.add(best)
-            covered |= sentences[best].facts
-            spent += costs[best]
-        return _render(sentences[i] for i in sorted(chosen))
+    def summarize(old: list[dict], budget_tokens: int | None = None) -> str:
+        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens)
+        if budget_tokens is None:
+            total = sum(u.cost for u in units)
+            budget_tokens = max(config.min_tokens, int(config.default_fraction * total))
+        budget = budget_tokens - (n_tokens(config.header) + 1 if config.header else 0)
+        keep = select(units, budget, config)
+        text = render([units[i] for i in sorted(keep)])
+        protected = sum(units[i].role == "user" and units[i].turn <= config.protect_turns for i in keep)
+        # Joiners and label estimates are not exact: drop the last-chosen units until it fits.
+        while len(keep) > protected and n_tokens(text) > budget:
+            keep = keep[:-1]
+            text = render([units[i] for i in sorted(keep)])
+        return f"{config.header}\n{text}" if config.header and text else text
 
     return summarize
 
 
-def _render(sentences) -> str:
-    """'user: s1 s2 assistant: s3': one speaker label per run of sentences from one message."""
-    parts, last_message = [], None
-    for sentence in sentences:
-        if sentence.message != last_message:
-            parts.append(f"{sentence.role}: ")
-            last_message = sentence.message
-        parts[-1] += sentence.text + " "
-    return "\n".join(p.strip() for p in parts)
+# Chosen on the generated tuning half by scripts/tune_compress.py (docs/benchmarks.md).
+LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
+                         protect_turns=2)
+"""Settings of the ledger strategy."""
+EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
+                             protect_turns=2)
+"""Settings of the extractive strategy."""
+
+
+def extractive_summarizer(tokenizer, config: SelectionConfig | None = None):
+    """Whole fact-carrying sentences, in order, each run labelled with its speaker."""
+    return _summarizer(tokenizer, config or EXTRACTIVE, render_sentences)
+
+
+def ledger_summarizer(tokenizer, config: SelectionConfig | None = None):
+    """Fact-carrying clauses, one line per turn and speaker ('t1 user: …')."""
+    return _summarizer(tokenizer, config or LEDGER, render_ledger)

@@ -40,6 +40,7 @@ TINY_VOCAB = 2048
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SMOLLM2 = "smollm2-135m"
 """The --model value of the real model shipped through pip (persona/smollm.py)."""
+SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
 
 
 @dataclass
@@ -111,6 +112,35 @@ def resolve(spec: str) -> ModelSource:
     if not is_hub_id(spec):
         raise ValueError(f"--model {spec!r}: no such directory, and not a hub id of the form owner/name")
     return ModelSource(spec, spec, "real")
+
+
+def kind_of(spec: str) -> str:
+    """The kind of a --model value, without building, converting or downloading anything."""
+    if spec == "tiny" or spec.startswith("synthetic:"):
+        return spec.split(":", 1)[0]
+    local = Path(spec).expanduser()
+    return _kind_of(local) if local.is_dir() else "real"
+
+
+def check_loadable(spec: str) -> None:
+    """ValueError in one line when this machine cannot load `spec` at all.
+
+    Builds nothing (offline models are built when first used) and reads a real model's config only (a hub
+    id may fetch that one small file), so a typo in --model is a usage error before any test or training
+    starts, never a verdict.
+    """
+    if spec.startswith("synthetic:") and spec != SYNTHETIC_SPEC:
+        raise ValueError(f"--model {spec!r}: unknown synthetic model; known: {SYNTHETIC_SPEC}")
+    if kind_of(spec) != "real":
+        return
+    source = resolve(spec)
+    from transformers import AutoConfig
+
+    try:
+        AutoConfig.from_pretrained(source.path)
+    except Exception as err:  # OSError, ValueError, JSON errors: all mean "not loadable here"
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"--model {spec!r}: cannot load its config: {first}") from None
 
 
 def _kind_of(directory: Path) -> str:

@@ -56,10 +56,14 @@ def long_examples(tokenizer, max_seq_length: int, n: int = 8) -> list[dict]:
              "metadata": {"category": "style", "source": "preflight", "context": "synthetic"}} for _ in range(n)]
 
 
-def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float = 15.0,
-                  infer_budget_gb: float = 8.0, new_tokens: int = 64) -> Preflight:
+def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float | None = None,
+                  infer_budget_gb: float | None = None, new_tokens: int = 64) -> Preflight:
     import torch
 
+    from persona.criteria import CRITERIA
+
+    train_budget_gb = train_budget_gb or CRITERIA["vram-train"].threshold().value
+    infer_budget_gb = infer_budget_gb or CRITERIA["vram-infer"].threshold().value
     report = Preflight()
     if not report.add("CUDA", torch.cuda.is_available(),
                       torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA GPU visible"):

@@ -5,7 +5,8 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-from persona.decision import CRITERIA, Decision, write_decision
+from persona.criteria import CRITERIA
+from persona.decision import Decision, write_decision
 
 
 def hardware() -> str:
@@ -73,13 +74,13 @@ def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path]
               "## Criteria", "", "| criterion | result | measured | threshold | on failure | note |",
               "|---|---|---|---|---|---|"]
     for outcome in decision.outcomes:
-        verdict = outcome.verdict_on_fail or CRITERIA.get(outcome.criterion).verdict_on_fail
+        verdict = outcome.verdict_on_fail or CRITERIA[outcome.criterion].on_fail
         note = outcome.reason.replace("|", "\\|")[:160]
         lines.append(f"| {outcome.criterion} | {outcome.status} | {outcome.measured} | {outcome.threshold} "
                      f"| {verdict} | {note} |")
     for criterion, why in decision.not_evaluated.items():
         if not any(o.criterion == criterion for o in decision.outcomes):
-            lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].verdict_on_fail} | {why} |")
+            lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].on_fail} | {why} |")
     for title, path in plots.items():
         lines += ["", f"## {title}", "", f"![{title}]({path.name})"]
     if result is not None and result.log:

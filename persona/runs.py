@@ -46,10 +46,11 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
     runs_dir = Path(runs_dir or cache_root() / "runs")
     cached = runs_dir / key
     result_file = cached / "result.json"
-    if result_file.exists() and (cached / "final").is_dir():
+    if result_file.exists() and (cached / "final").is_dir() and "final_step" in json.loads(result_file.read_text()):
         summary = json.loads(result_file.read_text())
         result = TrainResult(cached, summary["backend"], resolve(config.model), read_log(cached / "training.log"),
-                             summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}))
+                             summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}),
+                             final_step=summary["final_step"])
         log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
         reused = True
     else:

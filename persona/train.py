@@ -44,6 +44,8 @@ class TrainResult:
     tokenizer: object = field(default=None, repr=False)
     vram: dict = field(default_factory=dict)
     """Per phase (load, train): NVML device-wide and torch peaks in GiB; empty without CUDA."""
+    final_step: int = 0
+    """The trainer's global step when training ended (what train-completes compares with max_steps)."""
 
     @property
     def adapter_dir(self) -> Path:
@@ -56,7 +58,8 @@ class TrainResult:
 
     def summary(self) -> dict:
         return {"backend": self.backend, "model": self.source.spec, "kind": self.source.kind,
-                "train_seconds": round(self.train_seconds, 2), "n_rows": self.n_rows, "losses": self.losses}
+                "train_seconds": round(self.train_seconds, 2), "n_rows": self.n_rows, "final_step": self.final_step,
+                "losses": self.losses}
 
 
 def choose_backend(requested: str) -> str:
@@ -210,7 +213,7 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
             try:
                 return _train_once(config, examples, source, backend, prepare, monitor, resume)
             except Exception as err:
-                if not _is_oom(err) or config.per_device_train_batch_size == 1:
+                if not is_out_of_memory(err) or config.per_device_train_batch_size == 1:
                     raise
                 config = config.replace(per_device_train_batch_size=config.per_device_train_batch_size // 2,
                                         gradient_accumulation_steps=config.gradient_accumulation_steps * 2)
@@ -242,7 +245,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
         trainer.train(resume_from_checkpoint=last_checkpoint(run_dir) if resume else None)
         seconds = time.perf_counter() - started
     _save_atomically(trainer.model, tokenizer, run_dir / "final")
-    result = TrainResult(run_dir, backend, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer)
+    result = TrainResult(run_dir, backend, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer,
+                         final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.per_device_train_batch_size,
                "gradient_accumulation_steps": config.gradient_accumulation_steps}
@@ -251,7 +255,7 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     return result
 
 
-def _is_oom(err: BaseException) -> bool:
+def is_out_of_memory(err: BaseException) -> bool:
     import torch
 
     return isinstance(err, torch.cuda.OutOfMemoryError) or "CUDA out of memory" in str(err)

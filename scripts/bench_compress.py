@@ -1,11 +1,17 @@
-"""Compression benchmark: token ratio and planted-fact retention per summarizer over the fixture set.
+"""Compression benchmark: token cut against planted facts kept, per strategy and budget ratio.
 
-    python scripts/bench_compress.py                       # extractive + planted faults, Qwen3 tokens, CPU
-    python scripts/bench_compress.py --keep-last 2
-    python scripts/bench_compress.py --model DIR           # adds the model summarizer and its latency (GPU)
-    python scripts/bench_compress.py --json out.json
+    python scripts/bench_compress.py                          # ledger + extractive on the generated test
+                                                              # half and the 12 fixtures, curve to PNG
+    python scripts/bench_compress.py --sets tune              # the tuning half (to choose settings)
+    python scripts/bench_compress.py --model DIR              # adds the model and hybrid strategies
+    python scripts/bench_compress.py --faults                 # planted-fault summarizers at the default
+    python scripts/bench_compress.py --unprotected            # also ledger/extractive without protected turns
+    python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
 
-Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
+Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
+mean per-conversation cut, planted turn-1/2 facts still in the context, expected answer strings
+still there verbatim, distractor substitutions, and the summarizer's mean CPU seconds per
+conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -18,62 +24,153 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+"""Budget ratios (share of the summarized turns' tokens) the curve is drawn through."""
 
-def bench(name: str, summarizer, conversations, tokenizer, keep_last: int) -> dict:
+
+def load_sets(names: list[str]) -> dict:
+    from fixtures.compression import CONVERSATIONS
+    from fixtures.generated import test_set, tuning_set
+    from persona.compress_metrics import load_conversations
+
+    makers = {"test": test_set, "tune": tuning_set, "fixtures": lambda: load_conversations(CONVERSATIONS)}
+    unknown = sorted(set(names) - set(makers))
+    if unknown:
+        raise SystemExit(f"unknown set {unknown}; known: {', '.join(makers)}")
+    return {name: makers[name]() for name in names}
+
+
+def timed(summarizer, seconds: list):
+    """The summarizer, with each call's wall time appended to `seconds`."""
+    import inspect
+
+    budgeted = "budget_tokens" in inspect.signature(summarizer).parameters
+
+    def summarize(old, budget_tokens=None):
+        began = time.perf_counter()
+        try:
+            return summarizer(old, budget_tokens=budget_tokens) if budgeted else summarizer(old)
+        finally:
+            seconds.append(time.perf_counter() - began)
+
+    return summarize
+
+
+def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float) -> dict:
     from persona.compress_metrics import evaluate_case, pooled
 
-    results, seconds = [], []
-    for conversation in conversations:
-        began = time.perf_counter()
-        results.append(evaluate_case(conversation, summarizer, tokenizer, keep_last=keep_last))
-        seconds.append(time.perf_counter() - began)
+    seconds = []
+    results = [evaluate_case(c, timed(summarizer, seconds), tokenizer, keep_last=keep_last, budget_ratio=ratio)
+               for c in conversations]
     figures = pooled(results)
-    figures.update(strategy=name, mean_seconds_per_conversation=sum(seconds) / len(seconds),
-                   cases={r.name: {"ratio": round(r.compressed.compression_ratio, 3),
-                                   "retention": round(r.fact_retention, 3), "missing": r.facts_missing,
-                                   "substituted": r.substituted} for r in results})
+    figures["seconds_per_conversation"] = sum(seconds) / max(len(seconds), 1)
+    figures["misses"] = {r.name: {"missing": r.facts_missing, "substituted": r.substituted,
+                                  "expected_missing": r.expected_missing}
+                         for r in results if r.facts_missing or r.substituted or r.expected_missing}
     return figures
+
+
+def unprotected(tokenizer) -> dict:
+    """Ledger and extractive with `protect_turns=0`: what the fact selection keeps on its own."""
+    from dataclasses import replace
+
+    from persona.extractive import EXTRACTIVE, LEDGER, _summarizer, render_ledger, render_sentences
+
+    return {"ledger, unprotected": _summarizer(tokenizer, replace(LEDGER, protect_turns=0), render_ledger),
+            "extractive, unprotected": _summarizer(tokenizer, replace(EXTRACTIVE, protect_turns=0),
+                                                   render_sentences)}
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sets = sorted({r["set"] for r in rows})
+    fig, axes = plt.subplots(1, len(sets), figsize=(5.5 * len(sets), 4.2), squeeze=False)
+    for ax, name in zip(axes[0], sets):
+        for strategy in sorted({r["strategy"] for r in rows if r["set"] == name}):
+            line = sorted((r for r in rows if r["set"] == name and r["strategy"] == strategy),
+                          key=lambda r: r["compression_ratio"])
+            ax.plot([100 * r["compression_ratio"] for r in line], [100 * r["fact_retention"] for r in line],
+                    marker="o", label=strategy)
+            for r in line:
+                if r["substitutions"]:
+                    ax.annotate(f"{r['substitutions']} subst.", (100 * r["compression_ratio"], 100 * r["fact_retention"]),
+                                fontsize=7, textcoords="offset points", xytext=(3, -9))
+        ax.axvline(50, color="grey", lw=0.8, ls="--")
+        ax.axhline(95, color="grey", lw=0.8, ls="--")
+        ax.set(title=f"{name} ({line[0]['conversations']} conversations)", xlabel="fewer Qwen3 tokens (%)",
+               ylabel="turn-1/2 facts kept in context (%)")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def print_rows(rows: list[dict]) -> None:
+    print(f"{'set':9s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'mean':>6s} {'facts kept':>13s} "
+          f"{'expected':>12s} {'subst':>5s} {'s/conv':>7s}")
+    for r in rows:
+        print(f"{r['set']:9s} {r['strategy']:22s} {r['budget_ratio']:>6.2f} {r['compression_ratio']:>6.1%} "
+              f"{r['mean_case_ratio']:>6.1%} {r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
+              f"{r['expected_kept']:>4d}/{r['expected']:<4d}{r['expected_kept'] / max(r['expected'], 1):>4.0%} "
+              f"{r['substitutions']:>5d} {r['seconds_per_conversation']:>7.4f}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="test,fixtures", help="comma-separated: test, tune, fixtures")
+    parser.add_argument("--strategies", default="ledger,extractive")
+    parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)
-    parser.add_argument("--model", help="also benchmark the model summarizer with this model")
+    parser.add_argument("--model", help="also benchmark the model and hybrid strategies with this model")
+    parser.add_argument("--faults", action="store_true", help="add the planted faults at the default ratio")
+    parser.add_argument("--unprotected", action="store_true",
+                        help="add ledger and extractive without protected first turns (selection alone)")
+    parser.add_argument("--misses", action="store_true", help="print what each row lost")
     parser.add_argument("--json", help="write all figures to this file")
-    parser.add_argument("--cases", action="store_true", help="print per-conversation figures")
+    parser.add_argument("--png", help="draw the trade-off curve to this PNG")
     args = parser.parse_args(argv)
 
-    from fixtures.compression import CONVERSATIONS
-    from fixtures.faults import fact_dropping_summarizer, identity_summarizer
-    from persona.compress import model_summarizer
-    from persona.extractive import extractive_summarizer
-    from persona.compress_metrics import load_conversations
+    from persona.compress import BUDGET_RATIO
+    from persona.summarizers import resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tokenizer = qwen3_tokenizer()
-    conversations = load_conversations(CONVERSATIONS)
-    strategies = {"extractive": extractive_summarizer(tokenizer),
-                  "fault:identity": identity_summarizer, "fault:fact-dropping": fact_dropping_summarizer}
+    sets = load_sets(args.sets.split(","))
+    strategies = args.strategies.split(",")
+    model = None
     if args.model:
         from persona.models import load
 
         loaded = load(args.model)
-        strategies["model"] = model_summarizer(loaded.model, loaded.tokenizer)
-    rows = [bench(name, s, conversations, tokenizer, args.keep_last) for name, s in strategies.items()]
-
-    print(f"{len(conversations)} conversations, keep_last={args.keep_last}, Qwen3 tokens")
-    print(f"{'strategy':22s} {'tokens':>13s} {'ratio':>7s} {'min':>7s} {'facts kept':>11s} {'subst':>6s} {'s/conv':>7s}")
-    for r in rows:
-        print(f"{r['strategy']:22s} {r['original_tokens']:>6d}->{r['compressed_tokens']:<6d} "
-              f"{r['compression_ratio']:>7.1%} {r['min_case_ratio']:>7.1%} "
-              f"{r['facts_kept']:>4d}/{r['facts']:<3d}{r['fact_retention']:>4.0%} {r['substitutions']:>6d} "
-              f"{r['mean_seconds_per_conversation']:>7.3f}")
-        if args.cases:
-            for name, case in r["cases"].items():
-                print(f"    {name:20s} ratio {case['ratio']:>6.1%} retention {case['retention']:>4.0%} "
-                      f"missing {case['missing'] or '-'}")
+        model, model_tok = loaded.model, loaded.tokenizer
+        strategies += ["model", "hybrid"]
+    ratios = [float(r) for r in args.ratios.split(",")]
+    plan = [(s, r) for s in strategies for r in ratios]
+    if args.faults:
+        plan += [(f"fixtures.faults:{f}", BUDGET_RATIO) for f in
+                 ("identity_summarizer", "fact_dropping_summarizer", "distractor_swapping_summarizer")]
+    variants = unprotected(tokenizer) if args.unprotected else {}
+    plan += [(name, r) for name in variants for r in ratios]
+    rows = []
+    for set_name, conversations in sets.items():
+        for strategy, ratio in plan:
+            summarizer = variants.get(strategy) or resolve_summarizer(
+                strategy, model_tok if model is not None else tokenizer, model)
+            figures = bench(summarizer, conversations, tokenizer, args.keep_last, ratio)
+            rows.append({"set": set_name, "strategy": strategy.replace("fixtures.faults:", "fault:"),
+                         "budget_ratio": ratio, **figures})
+            if args.misses:
+                for name, miss in figures["misses"].items():
+                    print(f"  {set_name} {strategy} {ratio}: {name} {miss}")
+    print(f"keep_last={args.keep_last}, Qwen3 tokens; budget = share of the summarized turns' tokens")
+    print_rows(rows)
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2))
+        Path(args.json).write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    if args.png:
+        plot([r for r in rows if not r["strategy"].startswith("fault:")], Path(args.png))
     return 0
 
 

@@ -47,10 +47,12 @@ def per_model(g: dict, base: dict, test, conversations) -> dict:
 
     from evals.conftest import thinking_for
     from evals.test_quality import coherent, key_terms
+    from persona.criteria import CRITERIA
     from persona.compress_metrics import answer_recall, answer_similarity
     from persona.metrics import similarity
 
     refs = [e.messages[-1]["content"] for e in test]
+    flags = [float(coherent(a, r, CRITERIA["coherence"])) for a, r in zip(_answers(g["test"]), refs)]
     answers, base_answers = _answers(g["test"]), _answers(base["test"])
     memo = [similarity(a, r) for a, r in zip(_answers(g["memorization"]), g["memorization_references"])]
     style_idx = [i for i, e in enumerate(test) if e.category != "fact"]
@@ -67,8 +69,7 @@ def per_model(g: dict, base: dict, test, conversations) -> dict:
     reference = statistics.fmean(answer_recall(a, c.expected) for a, c in zip(plain, conversations))
     out = {
         "memorization": (statistics.fmean(memo[:3]), memo),
-        "coherence": (statistics.fmean(coherent(a, r) for a, r in zip(answers, refs)),
-                      [float(coherent(a, r)) for a, r in zip(answers, refs)]),
+        "coherence": (statistics.fmean(flags), flags),
         "style": (statistics.fmean(style) - base_style, style),
         "facts": (statistics.fmean(facts), facts),
         "thinking": (min(statistics.fmean(on), statistics.fmean(off)), [float(x) for x in on + off]),

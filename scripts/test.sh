@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The tests: set up, then unit tests, the CPU smoke evals with the tiny model, and the planted-fault
-# meta-tests; GPU-only criteria skip on a machine without CUDA.
+# meta-tests; GPU-only criteria skip on a machine without CUDA. Runs, decisions and reports of the test
+# suite go under models/test-suite/, never over what `persona evaluate` wrote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest --junitxml=models/junit-tests.xml "$@"
+exec .venv/bin/python -m pytest --junitxml=models/test-suite/junit.xml --output-dir models/test-suite \
+  --report models/test-suite/toy_project_report.md "$@"

@@ -1,23 +1,27 @@
-"""Verdict validity: the smoke evals run with planted faults, and exactly the right criteria must fail with the
-verdict DESIGN.md gives them; the healthy run must PROCEED and list what it could not evaluate.
+"""Verdict validity: real pytest sessions of the harness, with planted faults, broken tools and bad setups.
 
-Each case is a real `pytest evals -m cpu_smoke` in a subprocess (fixtures.meta); training runs are cached, so
-the healthy and threshold cases share one.
+Exactly the right criteria must fail with the right verdict; a crash or a missing module is never a verdict
+(INCOMPLETE, naming the error); a run that can produce no evidence stops early and says why; the healthy tiny
+run is INCOMPLETE, listing what only real weights or a GPU can settle. Each case is a subprocess
+(fixtures.meta); training runs are cached, so the healthy and threshold cases share one.
 """
 from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
+import time
 
 import pytest
 
 from fixtures.meta import run_evals
+from persona.decision import EXIT_CODES, decide, read_junit
 from tests.helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
-SMOKE_CRITERIA = {"data", "train-completes", "loss-decreases", "memorization", "compression", "fact-recall",
-                  "canary-leak"}
-QUALITY = {"coherence", "style", "facts", "thinking", "quality-kept"}
+SMOKE_CRITERIA = {"data", "train-completes", "memorization", "compression", "canary-leak"}
+REAL_WEIGHTS_ONLY = {"coherence", "style", "facts", "thinking", "quality-kept", "loss-decreases", "fact-recall"}
+GPU_ONLY = {"vram-train", "vram-infer", "train-time"}
 
 
 @pytest.fixture(scope="module")
@@ -25,17 +29,17 @@ def healthy(tmp_path_factory):
     return run_evals(tmp_path_factory.mktemp("healthy"))
 
 
-def test_healthy_run_proceeds_and_lists_what_was_not_evaluated(healthy):
-    assert healthy.verdict == "PROCEED", healthy.render()
+def test_healthy_tiny_run_is_incomplete_and_says_what_would_complete_it(healthy):
+    assert healthy.verdict == "INCOMPLETE" and not healthy.failing and not healthy.errored, healthy.render()
     assert set(healthy.passed) == SMOKE_CRITERIA, healthy.render()
-    assert QUALITY <= set(healthy.not_evaluated), "quality criteria under tiny weights are never passed"
-    assert all("needs real weights" in healthy.not_evaluated[c] for c in QUALITY - {"quality-kept"})
+    assert set(healthy.not_evaluated) == REAL_WEIGHTS_ONLY | GPU_ONLY, healthy.render()
+    assert "need real weights" in healthy.render() and "a CUDA GPU" in healthy.render()
 
 
 CASES = [
     # lr 0: weights never move, so the loss cannot fall and the model cannot recall its training answers.
     ("lr-zero", ["--set", "learning_rate=0"], {"loss-decreases": "adjust", "memorization": "adjust"}, "ADJUST"),
-    ("unreachable-memorization", ["--memorization-threshold", "1.01"], {"memorization": "adjust"}, "ADJUST"),
+    ("unreachable-memorization", ["--threshold", "memorization=1.01"], {"memorization": "adjust"}, "ADJUST"),
     ("invalid-dataset", ["--train-data", str(FIXTURES / "data/broken.jsonl")], {"data": "adjust"}, "ADJUST"),
 ]
 
@@ -52,12 +56,115 @@ def test_invalid_dataset_skips_training_with_a_reason(tmp_path):
     assert "train-completes" in decision.not_evaluated and "invalid" in decision.not_evaluated["train-completes"]
 
 
+def test_train_completes_reads_the_final_step_not_the_last_logged_one(tmp_path):
+    # The tiny profile logs every 50 steps: 60 steps end between two log lines.
+    decision = run_evals(tmp_path, "--set", "max_steps=60", "-k", "training_completes")
+    assert decision.passed == ["train-completes"], decision.render()
+
+
 @pytest.mark.parametrize("args", [["-k", "data"], ["--train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "data"]],
-                         ids=["proceed", "adjust"])
+                         ids=["incomplete", "adjust"])
 def test_decide_recomputes_the_printed_verdict_from_junit(tmp_path, args):
     decision = run_evals(tmp_path, *args)
     printed = [line for line in decision.log.splitlines() if line.startswith("DECISION: ")]
     done = subprocess.run([sys.executable, "-m", "persona.cli", "decide", str(tmp_path / "junit.xml")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and printed, done.stdout + done.stderr
+    assert done.returncode == EXIT_CODES[decision.verdict] and printed, done.stdout + done.stderr
     assert done.stdout.splitlines()[0] == printed[0] == f"DECISION: {decision.verdict}"
+
+
+def test_synthetic_weights_without_cuda_stop_at_once_without_training(tmp_path):
+    started = time.perf_counter()
+    decision = run_evals(tmp_path, "--model", "synthetic:qwen3-1.7b")
+    assert decision.verdict == "INCOMPLETE" and not decision.failing and not decision.errored, decision.render()
+    assert "train-completes" in decision.not_evaluated and "CUDA" in decision.not_evaluated["train-completes"]
+    assert not (tmp_path / "models" / "toy-synthetic" / "training.log").exists()
+    assert time.perf_counter() - started < 300, "a run that can measure nothing must not spend minutes"
+
+
+@pytest.mark.parametrize("model", ["nosuch/model", "./nope"])
+def test_a_model_that_cannot_be_loaded_is_a_usage_error_never_a_verdict(tmp_path, model):
+    evaluate = subprocess.run([sys.executable, "-m", "persona.cli", "evaluate", "--model", model, "--junit",
+                               str(tmp_path / "j.xml")], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                              env=_offline())
+    assert evaluate.returncode == 2, evaluate.stdout + evaluate.stderr
+    assert len(evaluate.stderr.strip().splitlines()) == 1 and "DECISION" not in evaluate.stdout, evaluate.stderr
+    assert not (tmp_path / "j.xml").exists()
+    direct = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "evals"), "-m", "cpu_smoke", "-q",
+                             "-p", "no:cacheprovider", "--model", model, "--output-dir", str(tmp_path / "m")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, env=_offline())
+    assert direct.returncode == pytest.ExitCode.USAGE_ERROR and "DECISION" not in direct.stdout, direct.stdout
+
+
+def _offline():
+    import os
+
+    return {**os.environ, "HF_HUB_OFFLINE": "1"}
+
+
+BROKEN_TOOL = '''
+import pytest
+
+@pytest.mark.criterion("data")
+def test_data(criterion):
+    criterion.check(0, "problems")
+
+@pytest.mark.criterion("canary-leak", kinds=("tiny", "synthetic", "real"))
+def test_canary(criterion):
+    import phonenumbers_that_is_not_installed  # noqa: F401
+
+@pytest.mark.criterion("style", kinds=("tiny", "synthetic", "real"))
+def test_style(criterion, record_property):
+    record_property("verdict_on_fail", "adjust")
+    criterion.check({style})
+'''
+
+
+@pytest.mark.parametrize("style,verdict,failing", [("1.0", "INCOMPLETE", {}), ("-1.0", "ADJUST", {"style": "adjust"})],
+                         ids=["import-error-is-incomplete", "measured-failure-decides"])
+def test_an_exception_in_a_criterion_is_errored_not_failed(tmp_path, style, verdict, failing):
+    decision = _run_plugin(tmp_path, BROKEN_TOOL.format(style=style))
+    assert decision.verdict == verdict and decision.failing == failing, decision.render()
+    assert "ModuleNotFoundError" in decision.errored["canary-leak"], decision.render()
+
+
+SOFTENING = '''
+import pytest
+
+@pytest.mark.criterion("canary-leak", kinds=("tiny", "synthetic", "real"))
+def test_canary(criterion, record_property):
+    record_property("verdict_on_fail", "adjust")
+    criterion.check(1, "leaked")
+'''
+
+
+def test_a_property_never_softens_the_registry_verdict(tmp_path):
+    decision = _run_plugin(tmp_path, SOFTENING)
+    assert decision.verdict == "PIVOT" and decision.failing == {"canary-leak": "pivot"}, decision.render()
+
+
+def test_all_skipped_is_incomplete(tmp_path):
+    decision = _run_plugin(tmp_path, '''
+import pytest
+
+@pytest.mark.criterion("data")
+def test_data():
+    pytest.skip("not evaluated: no data here")
+''')
+    assert decision.verdict == "INCOMPLETE" and decision.not_evaluated["data"] == "no data here", decision.render()
+
+
+def _run_plugin(tmp_path, source: str):
+    """A real pytest session over one test file, with the harness plugin and the tiny model."""
+    (tmp_path / "test_planted.py").write_text(textwrap.dedent(source))
+    junit = tmp_path / "junit.xml"
+    done = subprocess.run([sys.executable, "-m", "pytest", str(tmp_path / "test_planted.py"), "-q",
+                           "-p", "no:cacheprovider", "-p", "fixtures.harness", "--rootdir", str(tmp_path),
+                           "--model", "tiny", f"--junitxml={junit}", "-o", "junit_family=xunit1",
+                           "--output-dir", str(tmp_path / "models"), "--report", str(tmp_path / "r.md")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=_offline())
+    assert junit.exists(), done.stdout + done.stderr
+    decision = decide(read_junit(junit))
+    printed = [line for line in done.stdout.splitlines() if line.startswith("DECISION: ")]
+    assert printed == [f"DECISION: {decision.verdict}"], done.stdout
+    return decision

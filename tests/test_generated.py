@@ -1,0 +1,63 @@
+"""fixtures.generated: the generated compression set is big, varied, seeded and split without overlap."""
+from collections import Counter
+
+import pytest
+
+from fixtures.gen_templates import PLANT
+from fixtures import generated
+from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate
+from persona.compress_metrics import value_in_context
+
+
+@pytest.fixture(scope="module")
+def everything():
+    return generate()
+
+
+def _domain(conversation) -> str:
+    return conversation.name.split("-", 2)[2]
+
+
+def _kind(fact) -> str:
+    return fact["key"].split(":", 1)[0]
+
+
+def test_the_set_is_big_and_varied(everything):
+    assert len(everything) >= 200, len(everything)
+    assert len({_domain(c) for c in everything}) >= 10
+    kinds = Counter(_kind(f) for c in everything for f in c.facts)
+    assert len(kinds) >= 8 and min(kinds.values()) >= 10, kinds
+    lengths = [len(c.messages) for c in everything]
+    assert HISTORY_LENGTHS[0] <= min(lengths) and max(lengths) <= HISTORY_LENGTHS[1], (min(lengths), max(lengths))
+    assert min(lengths) <= 8 and max(lengths) >= 40, "lengths should span short and long conversations"
+
+
+def test_facts_come_first_and_distractors_later(everything):
+    for c in everything:
+        assert {f["turn"] for f in c.facts} == {1, 2}, c.name
+        assert all(d["turn"] >= 3 for d in c.distractors), c.name
+        keys = {f["key"] for f in c.facts}
+        assert keys == {d["confuses"] for d in c.distractors}, f"{c.name}: every fact needs a look-alike"
+        assert c.expected and set(c.expected) <= {f["value"] for f in c.facts}, c.name
+        for d in c.distractors:
+            fact = next(f for f in c.facts if f["key"] == d["confuses"])
+            assert not value_in_context(fact["value"], d["value"]), f"{c.name}: {d} would read as {fact}"
+            assert not value_in_context(d["value"], fact["value"]), f"{c.name}: {fact} would read as {d}"
+
+
+def test_halves_share_no_domain_and_no_phrasing(everything):
+    tune, test = generated.tuning_set(), generated.test_set()
+    assert len(tune) == len(test) == len(everything) // 2
+    assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
+    families = [set(family) for templates in PLANT.values() for family in templates]
+    assert all(not (a & b) for a, b in zip(families[::2], families[1::2])), "a template sits in both families"
+
+
+def test_the_seed_fixes_the_set():
+    import random
+
+    from fixtures.gen_domains import DOMAINS
+
+    first, again = (build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
+    assert first == again
+    assert build_conversation(random.Random(6), DOMAINS[0], 0, "x") != first
