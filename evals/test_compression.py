@@ -34,6 +34,7 @@ def _cases(results, attribute: str) -> str:
 
 @pytest.mark.criterion("compression")
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_compression_ratio(compression_results, criterion, set_name):
@@ -47,6 +48,7 @@ def test_compression_ratio(compression_results, criterion, set_name):
 
 @pytest.mark.criterion("compression")
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_summaries_carry_no_think_trace(compression_results, criterion, set_name):
@@ -56,6 +58,7 @@ def test_summaries_carry_no_think_trace(compression_results, criterion, set_name
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_turn1_facts_in_context(compression_results, criterion, set_name):
@@ -67,6 +70,7 @@ def test_turn1_facts_in_context(compression_results, criterion, set_name):
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name):
@@ -82,9 +86,10 @@ def compressed_answers(trained_model, compression_results, conversations, transc
     from persona.infer import generate
 
     model, tok = trained_model.model, trained_model.tokenizer
-    with_c = generate(model, tok, [r.compressed.messages for r in compression_results["fixtures"]], thinking=False,
-                      max_new_tokens=ANSWER_TOKENS)
-    without = generate(model, tok, [c.full for c in conversations], thinking=False, max_new_tokens=ANSWER_TOKENS)
+    contexts = [r.compressed.messages for r in compression_results["fixtures"]]
+    both = generate(model, tok, contexts + [c.full for c in conversations], thinking=False,
+                    max_new_tokens=ANSWER_TOKENS, batch_size=24, label="compression answers, with and without")
+    with_c, without = both[:len(contexts)], both[len(contexts):]
     for c, a, b in zip(conversations, with_c, without):
         transcript.append((f"compression {c.name}", c.question, a.answer, f"uncompressed: {b.answer}"))
     return [(a.answer, b.answer) for a, b in zip(with_c, without)]
@@ -92,6 +97,7 @@ def compressed_answers(trained_model, compression_results, conversations, transc
 
 @pytest.mark.criterion("fact-recall")
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 def test_turn1_question_answered_after_compression(conversations, compressed_answers, criterion):
     recalls = [answer_recall(a, c.expected) for c, (a, _) in zip(conversations, compressed_answers)]
@@ -108,6 +114,7 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
 
 @pytest.mark.criterion("quality-kept")
 @pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
 @pytest.mark.gpu
 def test_answers_close_with_and_without_compression(compressed_answers, criterion):
     scores = [answer_similarity(a, b) for a, b in compressed_answers]

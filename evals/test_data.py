@@ -8,7 +8,7 @@ import pytest
 
 from persona.data import TOY_MIX, DataError, load_jsonl, mix
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("data")]
+pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("data")]
 TOY_SPLIT = (50, 10)
 """The seed's train / test sizes."""
 

@@ -17,7 +17,7 @@ import pytest
 from evals.conftest import MAX_NEW_TOKENS, answer_all
 from persona.data import load_jsonl
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu, pytest.mark.criterion("memorization")]
+pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("memorization")]
 N_PROMPTS = 3
 
 
@@ -33,7 +33,8 @@ def test_memorization(pytestconfig, trained_model, criterion, transcript):
     from persona.metrics import similarity
 
     examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
-    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS)
+    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS,
+                         label="memorization prompts")
     scores = []
     for example, generation in zip(examples, answers):
         reference = example.messages[-1]["content"]

@@ -16,7 +16,7 @@ import pytest
 
 from persona.metrics import content_words, repetition_ratio, similarity, topic_overlap
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu]
+pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
 
 
 def coherent(answer: str, reference: str, criterion) -> bool:
@@ -60,16 +60,16 @@ def test_fact_recall(test_examples, test_answers, criterion):
 
 
 @pytest.mark.criterion("thinking")
-def test_thinking_switch(trained_model, test_examples, criterion, transcript):
+def test_thinking_switch(trained_model, test_examples, test_answers, criterion, transcript):
     from evals.conftest import thinking_for
     from persona.chat import prompt_messages
     from persona.infer import generate
 
-    prompts = [prompt_messages(e.messages) for e in test_examples if thinking_for(e)]
-    on = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=True, max_new_tokens=512,
-                  batch_size=16)
+    decisions = [i for i, e in enumerate(test_examples) if thinking_for(e)]
+    prompts = [prompt_messages(test_examples[i].messages) for i in decisions]
+    on = [test_answers[i] for i in decisions]  # decision prompts are answered with thinking on already
     off = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=False, max_new_tokens=256,
-                   batch_size=16)
+                   batch_size=16, label="decision prompts, thinking off")
     on_share = sum(bool(g.reasoning) for g in on) / len(on)
     off_clean = sum(not g.reasoning and "<think>" not in g.text for g in off) / len(off)
     for prompt, g_on, g_off in list(zip(prompts, on, off))[:3]:

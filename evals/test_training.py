@@ -7,7 +7,7 @@ import pytest
 from persona.criteria import ALL_KINDS
 from persona.metrics import loss_drop
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.gpu]
+pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
 
 
 @pytest.mark.criterion("train-completes")

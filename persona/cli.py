@@ -97,20 +97,25 @@ def cmd_decide(args) -> int:
     return decision.exit_code
 
 
+def eval_marker(kind: str, cuda: bool) -> str:
+    """The eval selection for a run: everything a GPU can settle, else what real or tiny weights can on CPU."""
+    return "gpu" if cuda else "cpu_real" if kind == "real" else "cpu_smoke"
+
+
 def cmd_evaluate(args) -> int:
     """Run `pytest evals` in-process with a junit record; exit with the verdict's code."""
     import pytest
     import torch
 
     from persona.decision import decide, read_junit
-    from persona.models import auto_model, check_loadable
+    from persona.models import SMOLLM2, auto_model, check_loadable, kind_of
 
     model = args.model
     if model == "auto":
         model = auto_model()
-        if model == "tiny":
-            print("persona: no CUDA GPU visible — evaluating the tiny offline model on CPU; resource and "
-                  "quality criteria are not evaluated. Run on a GPU for a real decision.")
+        if model == SMOLLM2:
+            print(f"persona: no CUDA GPU visible — fine-tuning {SMOLLM2} (real weights, LoRA) on CPU; the VRAM and "
+                  "time criteria need a CUDA GPU. Run on a GPU for the decision about Qwen3-1.7B.")
     try:
         check_loadable(model)
     except ValueError as err:
@@ -118,7 +123,7 @@ def cmd_evaluate(args) -> int:
     junit = Path(args.junit or f"models/evaluate-{model.replace('/', '_').replace(':', '_')}.junit.xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    marker = "gpu" if torch.cuda.is_available() else "cpu_smoke"
+    marker = eval_marker(kind_of(model), torch.cuda.is_available())
     root = Path(__file__).resolve().parent.parent
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
                *(["--report", args.report] if args.report else [])]
@@ -139,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="run the exit-criteria evals and print the decision",
                               description="Run the exit-criteria evals and print the decision.", epilog=EXIT_HELP)
-    evaluate.add_argument("--model", default="auto", help="hub id, local dir, synthetic:qwen3-1.7b, tiny or auto")
+    evaluate.add_argument("--model", default="auto",
+                          help="hub id, local dir, smollm2-135m, synthetic:qwen3-1.7b, tiny or auto (Qwen3-1.7B with "
+                               "CUDA, smollm2-135m without)")
     evaluate.add_argument("--junit", help="junit XML path (default models/evaluate-<model>.junit.xml)")
     evaluate.add_argument("--report", help="markdown report path (default docs/toy_project_report.md)")
     evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="training override")

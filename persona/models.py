@@ -78,13 +78,16 @@ def is_hub_id(spec: str) -> bool:
         and not Path(spec).expanduser().exists() and spec.count("/") == 1 and not spec.startswith(("/", "."))
 
 
-def auto_model() -> str:
-    """What --model auto means: the real model where CUDA can train it, else the tiny offline one."""
+def auto_model(*, real_on_cpu: bool = True) -> str:
+    """What --model auto means: the real model where CUDA can train it; on CPU smollm2-135m (real weights a CPU
+    fine-tunes in minutes), or the tiny offline one where only the pipeline is smoke-tested."""
     import torch
 
     from persona.config import DEFAULT_MODEL
 
-    return DEFAULT_MODEL if torch.cuda.is_available() else "tiny"
+    if torch.cuda.is_available():
+        return DEFAULT_MODEL
+    return SMOLLM2 if real_on_cpu else "tiny"
 
 
 def cache_root() -> Path:
