@@ -1,6 +1,6 @@
 """Calibration data for the quality criteria on real weights (smollm2-135m on CPU).
 
-    python scripts/calibrate.py [--out docs/calibration.json] [--markdown docs/calibration.md]
+    python scripts/calibrate.py [--out docs/calibration.json] [--markdown docs/calibration-tables.md]
 
 Models measured: the base model (no fine-tune; it is also fault (a), a no-op fine-tune: LoRA starts with B = 0,
 so learning rate 0 or a disabled adapter give the base model's outputs exactly), the healthy fine-tune, and the
@@ -152,41 +152,80 @@ def canary_records(out: Path) -> tuple[list[dict], list[dict]]:
     return records, planted
 
 
+def compression_answers(model, tokenizer, strategy: str) -> list[dict]:
+    """Answers from the fixture conversations compressed by `strategy` (persona.summarizers), thinking off."""
+    from fixtures.compression import CONVERSATIONS
+    from persona.compress_metrics import evaluate_case, load_conversations
+    from persona.infer import generate
+    from persona.summarizers import NEEDS_MODEL, resolve_summarizer
+    from persona.tokenizer import qwen3_tokenizer
+
+    qwen = qwen3_tokenizer()
+    summarizer = resolve_summarizer(strategy, tokenizer, model) if strategy in NEEDS_MODEL \
+        else resolve_summarizer(strategy, qwen)
+    contexts = [evaluate_case(c, summarizer, qwen).compressed.messages for c in load_conversations(CONVERSATIONS)]
+    return [asdict(g) for g in generate(model, tokenizer, contexts, thinking=False, max_new_tokens=COMPRESSION_TOKENS,
+                                        batch_size=24, label=f"compression answers ({strategy})")]
+
+
+def _cached(cache: Path, key: str, make):
+    """One entry of a JSON cache file, computed by make() when missing."""
+    data = json.loads(cache.read_text()) if cache.exists() else {}
+    if key not in data:
+        data[key] = make()
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    return data[key]
+
+
+def model_generations(name: str, train_file: Path | None, out: Path, cache: Path, strategies) -> dict:
+    """All generations of one model (the base when train_file is None), computing only what the cache lacks."""
+    from persona.models import load
+
+    file = cache / f"{name}.json"
+    wanted = [f"compressed_{s}" for s in strategies]
+    data = json.loads(file.read_text()) if file.exists() else {}
+    if "test" in data and all(k in data for k in wanted):
+        return data
+    if train_file is None:
+        loaded = load(MODEL)
+        model, tokenizer = loaded.model, loaded.tokenizer
+    else:
+        model, tokenizer = trained_model(train_file, out)
+    generate_all(model, tokenizer, file, train_file or ROOT / "data/toy/train.jsonl")
+    for strategy in strategies:
+        _cached(file, f"compressed_{strategy}", lambda: compression_answers(model, tokenizer, strategy))
+    return json.loads(file.read_text())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs/calibration.json"))
-    parser.add_argument("--markdown", default=str(ROOT / "docs/calibration.md"))
+    parser.add_argument("--markdown", default=str(ROOT / "docs/calibration-tables.md"))
     parser.add_argument("--cache", default=str(ROOT / "models/cache/calibration"))
     parser.add_argument("--skip-canary", action="store_true")
     args = parser.parse_args(argv)
 
-    from persona.models import load
+    from persona.summarizers import DEFAULT_STRATEGY
     from scripts.calibration_report import measure, render_markdown
 
     cache = Path(args.cache)
     train = [json.loads(line) for line in (ROOT / "data/toy/train.jsonl").read_text().splitlines() if line.strip()]
-    generations = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        base = load(MODEL)
-        generations["base"] = generate_all(base.model, base.tokenizer, cache / "base.json",
-                                           ROOT / "data/toy/train.jsonl")
-        del base
-        variants = {"healthy": ROOT / "data/toy/train.jsonl",
+        variants = {"base": None, "healthy": ROOT / "data/toy/train.jsonl",
                     "shuffled": write_records(out / "shuffled.jsonl", shuffled_answers(train)),
                     "no-reasoning": write_records(out / "no-reasoning.jsonl", reasoning_stripped(train))}
-        for name, train_file in variants.items():
-            if not (cache / f"{name}.json").exists():
-                model, tokenizer = trained_model(train_file, out)
-                generations[name] = generate_all(model, tokenizer, cache / f"{name}.json", train_file)
-                del model
-            else:
-                generations[name] = json.loads((cache / f"{name}.json").read_text())
+        generations = {name: model_generations(name, train_file, out, cache,
+                                               [DEFAULT_STRATEGY, "model"] if name == "healthy" else [DEFAULT_STRATEGY])
+                       for name, train_file in variants.items()}
         canary = {}
         if not args.skip_canary:
             scrubbed, planted = canary_records(out)
-            canary = {"healthy": canary_leaks(scrubbed, out, "canary-scrubbed"),
-                      "canary-after-scrub": canary_leaks(planted, out, "canary-planted")}
+            canary = {"healthy": _cached(cache / "canary.json", "scrubbed",
+                                         lambda: canary_leaks(scrubbed, out, "canary-scrubbed")),
+                      "canary-after-scrub": _cached(cache / "canary.json", "planted",
+                                                    lambda: canary_leaks(planted, out, "canary-planted"))}
     results = measure(generations, canary)
     Path(args.out).write_text(json.dumps(results, indent=1))
     Path(args.markdown).write_text(render_markdown(results))

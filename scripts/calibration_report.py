@@ -26,6 +26,11 @@ MUST_FAIL = {
 """Which runs a criterion exists to catch (the planted faults of issue 8, item 5, plus the summarizer fault)."""
 
 
+COMPRESSION_ROWS = (("compressed_ledger", ""), ("compressed", "extractive summarizer"),
+                    ("compressed_model", "model summarizer"), ("fact_dropped", "facts dropped by the summarizer"))
+"""(generations key, row label): the default strategy (ledger) is the run's own row."""
+
+
 def _answers(rows: list[dict]) -> list[str]:
     return [r["answer"] for r in rows]
 
@@ -74,17 +79,21 @@ def per_model(g: dict, base: dict, test, conversations) -> dict:
         "facts": (statistics.fmean(facts), facts),
         "thinking": (min(statistics.fmean(on), statistics.fmean(off)), [float(x) for x in on + off]),
     }
-    for name, key in (("", "compressed"), (", facts dropped by the summarizer", "fact_dropped")):
+    for key, label in COMPRESSION_ROWS:
+        if key not in g:
+            continue
         recalls = [answer_recall(a, c.expected) for a, c in zip(_answers(g[key]), conversations)]
         kept = [answer_similarity(a, b) for a, b in zip(_answers(g[key]), plain)]
-        out[f"fact-recall (answer level){name}"] = (
+        suffix = f", {label}" if label else ""
+        out[f"fact-recall (answer level){suffix}"] = (
             statistics.fmean(recalls) / reference if reference else float("nan"), recalls)
-        out[f"quality-kept{name}"] = (statistics.fmean(kept), kept)
+        out[f"quality-kept{suffix}"] = (statistics.fmean(kept), kept)
     out["_extra"] = {"style_mean_similarity": statistics.fmean(style), "base_style_mean_similarity": base_style,
                      "style_gap_closed": (statistics.fmean(style) - base_style) / (1 - base_style),
                      "thinking_on_share": statistics.fmean(on), "thinking_off_clean": statistics.fmean(off),
                      "uncompressed_answer_recall": reference,
                      "lowercase_start_share": statistics.fmean(a[:1].islower() for a in answers if a),
+                     "person_lowercase_start_share": statistics.fmean(r[:1].islower() for r in refs),
                      "reasoning_rows_parsed": sum(bool(parse_output(r["text"]).reasoning) for r in g["test"])}
     return out
 
@@ -102,8 +111,9 @@ def measure(generations: dict, canary: dict) -> dict:
     for name, scores in rows.items():
         for criterion, (measured, values) in scores.items():
             run = name
-            if criterion.endswith(", facts dropped by the summarizer"):
-                criterion, run = criterion.split(",")[0], f"{name}, facts dropped by the summarizer"
+            if ", " in criterion:
+                criterion, label = criterion.split(", ", 1)
+                run = f"{name}, {label}"
             results["criteria"].setdefault(criterion, {})[run] = {"measured": measured, **_summary(values)}
     for run, leak in canary.items():
         results["criteria"].setdefault("canary-leak", {})[run] = {
