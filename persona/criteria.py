@@ -119,9 +119,12 @@ CRITERIA: Mapping[str, Criterion] = _registry(
               "Loss starts ~2-3, ends ~0.5-1.0", {
                   "relative_drop": Threshold(0.10, ">=", "relative drop, last 3 logged losses vs first 3",
                                              why="an lr=0 run only shows batch noise"),
-                  "first_loss": Threshold(4.0, "<=", "first logged loss", why="the seed: starts ~2-3"),
+                  "first_loss": Threshold(5.0, "<=", "first logged loss",
+                                          why="the seed: starts ~2-3 (Qwen3-1.7B); measured, smollm2-135m starts at "
+                                              "4.2-4.4 on the toy set; rendering or labels that do not match the "
+                                              "model start near ln(vocab), 10.8-11.9"),
                   "last_loss": Threshold(1.2, "<=", "last logged loss", why="the seed: ends ~0.5-1.0")},
-              kinds=REAL),
+              version=2, kinds=REAL),
     Criterion("vram-train", "peak training VRAM, device-wide", ADJUST, "VRAM usage acceptable (<15GB training)", {
         "peak_gb": Threshold(15.0, "<", "GB (10**9 B)", why="the seed's budget")},
               kinds=frozenset({"synthetic", "real"}), needs_cuda=True),

@@ -65,8 +65,9 @@ def trained_model(train_file: Path, out: Path, **overrides):
     from persona.config import load_config
     from persona.runs import load_trained, train_cached
 
+    # a log line per step keeps each run's whole loss curve; logging does not change the training
     config = load_config(None, model=MODEL, train_file=str(train_file), output_dir=str(out),
-                         run_name=train_file.stem, **overrides)
+                         run_name=train_file.stem, **{"logging_steps": 1, **overrides})
     result, _ = train_cached(config)
     return load_trained(result)
 
