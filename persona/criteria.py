@@ -138,10 +138,11 @@ CRITERIA: Mapping[str, Criterion] = _registry(
               kinds=frozenset({"synthetic", "real"}), needs_cuda=True),
     Criterion("memorization", "regenerated training answers similar to the originals (rapidfuzz)", ADJUST,
               "Exact recall (memorization check)", {
-                  "similarity": Threshold(0.5, ">=", "mean similarity", by_kind={"tiny": 0.8},
-                                          why="unrelated replies score ~0.3-0.45, a close paraphrase ~0.6; "
-                                              "the tiny model has only its training data, so verbatim")},
-              kinds=frozenset({"tiny", "real"})),
+                  "similarity": Threshold(0.35, ">=", "mean similarity", by_kind={"tiny": 0.8},
+                                          why="calibrated on smollm2-135m (docs/calibration.md): the base model "
+                                              "(no fine-tune) 0.25, the fine-tune 0.43, midpoint 0.34; the tiny "
+                                              "model has only its training data, so verbatim")},
+              kinds=frozenset({"tiny", "real"}), version=2),
     Criterion("coherence", "test answers non-empty, not looping, on topic", ADJUST,
               "Model quality terrible even on toy set", {
                   "coherent_share": Threshold(0.8, ">=", "share of test answers coherent", pivot_if=("<", 0.5)),
@@ -151,8 +152,10 @@ CRITERIA: Mapping[str, Criterion] = _registry(
               kinds=REAL),
     Criterion("style", "answers closer to the person's held-out writing than the base model's", ADJUST,
               "Does it sound like you?", {
-                  "similarity_gain": Threshold(0.0, ">", "similarity gain over the base model")},
-              kinds=REAL),
+                  "similarity_gain": Threshold(0.1, ">=", "similarity gain over the base model",
+                                               why="calibrated on smollm2-135m (docs/calibration.md): the fine-tune "
+                                                   "gains 0.21, answers shuffled across prompts 0.001")},
+              kinds=REAL, version=2),
     Criterion("facts", "fact answers carry the person's key facts", ADJUST, "Does it know facts about you?", {
         "key_term_recall": Threshold(0.5, ">=", "of the reference's key terms")}, kinds=REAL),
     Criterion("thinking", "thinking on gives reasoning on decision prompts, off gives none", ADJUST,

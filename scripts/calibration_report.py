@@ -16,7 +16,7 @@ MODELS = ("base", "healthy", "shuffled", "no-reasoning")
 MUST_FAIL = {
     "memorization": ["base"],
     "coherence": ["shuffled"],
-    "style": ["base"],
+    "style": ["base", "shuffled"],
     "facts": ["base", "shuffled"],
     "thinking": ["base", "no-reasoning"],
     "fact-recall (answer level)": ["healthy, facts dropped by the summarizer"],
@@ -124,8 +124,10 @@ def measure(generations: dict, canary: dict) -> dict:
 
 
 def propose(criterion: str, runs: dict) -> dict:
-    """Midpoint between the healthy run and the nearest run that must fail (lower is worse, but for canary-leak)."""
-    fail = [runs[r]["measured"] for r in MUST_FAIL.get(criterion, []) if r in runs]
+    """Midpoint between the healthy run and the nearest run that must fail (lower is worse, but for canary-leak);
+    NaN (a run the eval would skip: no uncompressed recall to compare with) counts as not measured."""
+    fail = [runs[r]["measured"] for r in MUST_FAIL.get(criterion, [])
+            if r in runs and runs[r]["measured"] == runs[r]["measured"]]
     if "healthy" not in runs or not fail:
         return {"separates": None, "note": "no healthy run or no run that must fail was measured"}
     healthy = runs["healthy"]["measured"]
@@ -152,7 +154,7 @@ def render_markdown(results: dict) -> str:
                          f"{v['n']} |")
         p = results["proposed"][criterion]
         if p.get("separates"):
-            lines.append(f"\nProposed threshold: {p['direction']} {p['threshold']} (margin {p['margin']}); must fail: "
+            lines.append(f"\nSeparating midpoint: {p['direction']} {p['threshold']} (margin {p['margin']}); must fail: "
                          f"{', '.join(MUST_FAIL[criterion])}.")
         else:
             lines.append(f"\nDoes not separate: {p}; must fail: {', '.join(MUST_FAIL.get(criterion, []))}.")
