@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import mailbox
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,9 +41,12 @@ class Line:
 def _lines(items: list) -> list[Line]:
     out = []
     for n, item in enumerate(items):
-        question = getattr(item, "question", "") or GENERIC_QUESTION
         marker = f"Item {n}:"
-        out.append(Line(marker, question, f"{marker}\n{item.text}"))
+        if getattr(item, "question", ""):
+            # A bare reply must stay bare: the marker rides on the question.
+            out.append(Line(marker, f"{marker} {item.question}", item.text))
+        else:
+            out.append(Line(marker, GENERIC_QUESTION, f"{marker}\n{item.text}"))
     return out
 
 
@@ -136,12 +140,12 @@ class KindScore:
     examples: list = field(default_factory=list)
 
 
-def _output_text(records: list[dict]) -> str:
-    parts = []
+def _record_texts(records: list[dict]) -> list[str]:
+    texts = []
     for record in records:
-        for message in record["messages"]:
-            parts += [message.get("content", ""), message.get("reasoning_content", "")]
-    return "\n".join(parts)
+        parts = [m.get("content", "") + "\n" + m.get("reasoning_content", "") for m in record["messages"]]
+        texts.append("\n".join(parts))
+    return texts
 
 
 def _score_format(fmt: str, items: list, import_fn, scores: dict, innocent_kind: bool) -> None:
@@ -149,11 +153,16 @@ def _score_format(fmt: str, items: list, import_fn, scores: dict, innocent_kind:
     lines = _lines(usable)
     with tempfile.TemporaryDirectory() as tmp:
         path, me = WRITERS[fmt](Path(tmp), lines)
-        output = _output_text(import_fn(fmt, path, me).records)
+        texts = _record_texts(import_fn(fmt, path, me).records)
+    by_marker = {}
+    for text in texts:
+        for marker in re.findall(r"Item \d+:", text):
+            by_marker.setdefault(marker, text)
     for item, line in zip(usable, lines):
         score = scores[item.kind]
         score.total += 1
-        if line.marker not in output:
+        output = by_marker.get(line.marker)
+        if output is None:
             score.lost += 1
             continue
         if innocent_kind:
@@ -161,13 +170,13 @@ def _score_format(fmt: str, items: list, import_fn, scores: dict, innocent_kind:
                 score.full += 1
                 score.examples.append(f"{fmt}: {item.text!r}")
             continue
-        surrounding = item.text.replace(item.value, " ")
+        surrounding = item.text.replace(item.value, " ") + "\n" + line.question + "\n" + line.marker
+        left = [p for p in item.pieces if p in output and p not in surrounding]
         if item.value in output:
             score.full += 1
             score.examples.append(f"{fmt} full: {item.text!r}")
-        elif any(p in output and p not in surrounding and p not in line.question for p in item.pieces):
+        elif left:
             score.partial += 1
-            left = [p for p in item.pieces if p in output and p not in surrounding]
             score.examples.append(f"{fmt} partial {left}: {item.text!r}")
 
 

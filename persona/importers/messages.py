@@ -116,9 +116,10 @@ EMOJI = {
 }
 """Common emoji codes kept as characters (emoji use is part of a person's style); others go."""
 
-_EMOJI_CODE = re.compile(r":(?=[a-z0-9_+'-]*[a-z+])([a-z0-9_+'-]{1,40}):(?::skin-tone-\d:)?")
+# A code stands apart from the words around it: `user:1042:profile:v3` is a key, not an emoji.
+_EMOJI_CODE = re.compile(r"(?<![\w:]):(?=[a-z0-9_+'-]*[a-z+])([a-z0-9_+'-]{1,40}):(?::skin-tone-\d:)?(?![\w:])")
 
 
 def replace_emoji_codes(text: str) -> str:
-    """':tada:' -> '🎉'; unknown codes are removed."""
+    """':tada:' -> '🎉'; unknown codes are removed; colons inside words (`user:1042:profile:v3`) stay."""
     return _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), ""), text)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import categorize, discord, github, mbox, notes, slack
-from .messages import KEPT, Export, ImportFailed, resolve_me
+from .messages import KEPT, Export, ImportFailed, Message, resolve_me
 from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
 
@@ -119,20 +119,44 @@ def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
     raise ImportFailed(path, f"--me {me!r} {what} in this export (most active authors: {known})")
 
 
+def questions_answered(messages: list[Message]) -> dict[int, str]:
+    """id(message) -> text of the message it answers: the one it replies to, else the message
+    before it in its conversation by someone else. Lets the scrubber see "what's the wifi
+    password?" before a bare "bluegoat77"."""
+    by_id = {m.message_id: m for m in messages if m.message_id}
+    last_by_conversation: dict[str, Message] = {}
+    asked = {}
+    for message in sorted(messages, key=lambda m: m.timestamp_s):
+        if message.kind != KEPT:
+            continue
+        target = by_id.get(message.reply_to) if message.reply_to else None
+        previous = target or last_by_conversation.get(message.conversation)
+        if previous is not None and previous.author_id != message.author_id:
+            asked[id(message)] = previous.text
+        last_by_conversation[message.conversation] = message
+    return asked
+
+
 def import_export(source: str, path: Path, me: str, rules: PairingRules | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported."""
+                  progress: Callable[[int, int], None] | None = None, region: str | None = None,
+                  redact_private_ips: bool = False) -> ImportResult:
+    """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported.
+
+    `region` reads phone numbers without a country code (None: the locale's region);
+    `redact_private_ips` also hides private addresses (public ones always go).
+    """
     path = Path(path)
     export = _read(source, path, me)
     source = "email" if source == "mbox" else source
     me_ids = {me} if source == "notes" else resolve_me(export, me)
     _check_me(export, me_ids, me, path)
     summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages))
-    scrubber = make_scrubber()
+    scrubber = make_scrubber(region, redact_private_ips)
     total = len(export.messages)
+    asked = questions_answered(export.messages)
     for n, message in enumerate(export.messages, start=1):
         if message.kind == KEPT:
-            scrubbed = scrub(message.text, scrubber)
+            scrubbed = scrub(message.text, scrubber, asked.get(id(message), ""))
             message.text = scrubbed.text
             summary.redactions.update(scrubbed.counts)
             summary.my_messages += message.author_id in me_ids
