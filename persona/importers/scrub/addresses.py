@@ -23,14 +23,18 @@ _TOWN_TAIL = (r"(?:,?\s*(?:Apt|Suite|Unit|Flat|#)\.?\s*\w+)?"
               r"(?:,\s*(?:\d{4,5}\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+)?"
               r"(?:,?\s*[A-Z]{2})?(?:\s+(?:\d{5}(?:-\d{4})?|" + _UK_POSTCODE + r"))?)?")
 _EN = r"\b\d{1,5}[A-Za-z]?\s+(?:" + _NAME + r"\s+){1,4}(?:" + _STREET_EN + r")\b\.?"
-_DE_NL = (r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee"
+_DE_NL = (r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|stieg"
           r"|straat|gracht|laan|plein|kade|singel|steeg)\s+\d{1,4}\s?[a-z]?\b")
 _FR = (r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|allée|quai"
        r"|cours|route|passage)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*" + _NAME + r"(?:[\s-]+" + _NAME + r")*")
 _ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza|Corso|Largo|Rua|Travessa"
              r"|Avenida)\s+(?:(?:de|del|la|las|los|dei|della|delle|degli|di|do|da|dos|das)\s+)*" + _NAME
              + r"(?:\s+" + _NAME + r")*,?\s+(?:n[º°o]\.?\s*)?\d{1,4}[A-Za-z]?\b")
-_ADDRESS = re.compile(r"(?:" + "|".join([_EN, _DE_NL, _FR, _ES_IT_PT]) + r")" + _TOWN_TAIL)
+# Continental order, number after the street: "Baker Street 221B", "Rue de Rivoli 5".
+_NUMBER_AFTER = (r"\b(?:" + _NAME + r"\s+){1,3}(?:" + _STREET_EN + r")\s+\d{1,4}[A-Za-z]?\b"
+                 r"|\b(?i:rue|avenue|boulevard|place|chemin|quai)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*" + _NAME
+                 + r"(?:[\s-]+" + _NAME + r")*,?\s+\d{1,4}\b")
+_ADDRESS = re.compile(r"(?:" + "|".join([_EN, _DE_NL, _FR, _ES_IT_PT, _NUMBER_AFTER]) + r")" + _TOWN_TAIL)
 _POSTCODE_ALONE = re.compile(r"(?<![\w-])" + _UK_POSTCODE + r"(?![\w-])")
 _POSTCODE_CUE = re.compile(r"(?i)(?:post\s?code|postal code|zip|address|live|at|in|to)\W{0,3}$")
 

@@ -28,7 +28,10 @@ _NOT_SECRET_SUFFIX = {"len", "length", "min", "max", "policy", "file", "path", "
                       "expiration", "seconds", "secs", "minutes", "hours", "days", "url", "uri", "endpoint",
                       "header", "name", "type", "id", "ids", "count", "size", "hint", "field", "prompt",
                       "label", "reset", "rotation", "required", "enabled", "disabled", "mode", "algorithm",
-                      "version", "limit", "limits", "usage", "prefix", "format", "env", "var", "ref", "strength"}
+                      "version", "limit", "limits", "usage", "prefix", "format", "env", "var", "ref", "strength",
+                      "hash", "hashed", "digest", "hasher", "validator", "validation", "confirm", "confirmation",
+                      "input", "form", "widget", "error", "errors", "message", "changed", "updated", "at"}
+_CODE_VALUE = re.compile(r"^[A-Za-z_][\w.]*[(\[]|^(?:self|this|args|opts|options|config|cfg|settings|request|params)\.")
 _NETRC = re.compile(r"(?i)\b(?:password|passwd|account)\s+(?P<value>\S+)")
 _NETRC_CONTEXT = re.compile(r"(?i)\b(?:machine\s+\S+|default)\s+(?:\S+\s+){0,4}?login\b")
 _URL_CREDENTIALS = re.compile(
@@ -73,7 +76,7 @@ def find_assignments(text: str) -> list[Redaction]:
             continue
         start, end = _value_span(m)
         value = text[start:end]
-        if not value or is_reference(value):
+        if not value or is_reference(value) or _CODE_VALUE.match(value) or name_kind(value) and value.isidentifier():
             continue
         if kind == "password" and len(value) >= 3 or kind == "secret" and looks_like_credential(value):
             found.append(Redaction("password" if kind == "password" else "secret_assignment", start, end))

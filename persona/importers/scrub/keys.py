@@ -100,8 +100,14 @@ def looks_random(token: str, entropy, threshold: float) -> bool:
     return entropy(core) > threshold
 
 
+def _is_camel_case(piece: str) -> bool:
+    """Words and short numbers run together (`Base64HighEntropyString`, `nvmlDeviceGetHandle`)."""
+    parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", piece)
+    return "".join(parts) == piece and all(len(p) >= 2 if p.isalpha() else len(p) <= 4 for p in parts)
+
+
 def _random_piece(piece: str) -> bool:
-    if len(piece) < 8 or sum(c.isalpha() for c in piece) < 3 or safe.is_hex_hash(piece):
+    if len(piece) < 8 or sum(c.isalpha() for c in piece) < 3 or safe.is_hex_hash(piece) or _is_camel_case(piece):
         return False
     if any(c.isdigit() for c in piece):
         return not piece.isdigit() and not re.fullmatch(r"[a-z]+\d{1,4}|\d{1,4}[a-z]+", piece, re.I)

@@ -33,6 +33,7 @@ _CUE = re.compile(r"(?i)\b(?:call|phone|tel|telephone|mobile|cell|number|num|tex
                   r"|reach me|anrufen|ruf|handy|telefon|nummer|numéro|numero|portable|móvil|movil|teléfono"
                   r"|telefono|cellulare|celular|llama|appelle|電話)\b")
 _NOT_A_PHONE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$|^97[89]-")
+_DOUBLE_SEPARATOR = re.compile(r"[.\-/]{2}|\.\s|\s\.|\)\(")
 _VERSION_BEFORE = re.compile(r"(?i)(?:\bv|version|release|build|isbn|ver\.?)\s*$")
 
 
@@ -88,7 +89,7 @@ def _valid_in(number: str, regions, rules: PhoneRules) -> bool:
 def is_phone(number: str, rules: PhoneRules, cue: bool) -> bool:
     """The rule of the module docstring for one candidate."""
     digits = re.sub(r"\D", "", number)
-    if not 7 <= len(digits) <= 15 or _NOT_A_PHONE.search(number):
+    if not 7 <= len(digits) <= 15 or _NOT_A_PHONE.search(number.lstrip("(")) or _DOUBLE_SEPARATOR.search(number):
         return False
     if number.startswith(("+", "00")):
         return _valid_in("+" + digits[2:] if number.startswith("00") else number, [None], rules)

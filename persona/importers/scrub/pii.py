@@ -18,7 +18,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A
 _AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
 _DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\.)"
 _SPELLED_EMAIL = re.compile(
-    r"(?i)(?<![\w.+-])(?P<user>[\w.+-]+)(?P<at>" + _AT + r")(?P<domain>[A-Za-z0-9-]+(?:" + _DOT + r"[A-Za-z0-9-]+)*"
+    r"(?i)(?<![\w.+-])(?P<user>[\w.+-]+(?:\s+dot\s+[\w+-]+)*)(?P<at>" + _AT + r")(?P<domain>[A-Za-z0-9-]+(?:" + _DOT + r"[A-Za-z0-9-]+)*"
     + _DOT + r"(?P<tld>[A-Za-z]{2,12}))(?![\w@])")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65|35|30[0-5]|36|38)")
@@ -28,6 +28,7 @@ _SSN_CUE = re.compile(r"(?i)\b(?:ssn|social(?: security)?(?: number| no\.?)?|ss#
 _IPV4 = re.compile(r"(?<![\w.:-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.-])(?:[0-9a-fA-F]{1,4}:){1,7}(?::|(?::[0-9a-fA-F]{1,4}){1,7}|[0-9a-fA-F]{1,4})"
                    r"(?![\w:.-])")
+_IP_CUE = re.compile(r"(?i)\b(?:ip|ips|ipv4|ssh|server|host|ping|address|dns|vpn|router|gateway)\b|@\s*$")
 _VERSION_CUE = re.compile(r"(?i)(?:\bv|version|release|build|ver\.?|chrome|firefox|safari|edge|node|python)\s*$")
 
 
@@ -91,6 +92,9 @@ def find_ips(text: str, private_too: bool = False) -> list[Redaction]:
     for m in _IPV4.finditer(text):
         if _VERSION_CUE.search(text, max(0, m.start() - 12), m.start()):
             continue
+        single_digits = all(len(part) == 1 for part in m.group().split("."))
+        if single_digits and not _IP_CUE.search(text, max(0, m.start() - 25), m.start()):
+            continue  # "1.2.3.4" is a version far more often than an address
         if _ip_counts(m.group(), private_too):
             found.append(Redaction("ip", *m.span()))
     if ":" in text:

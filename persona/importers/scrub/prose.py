@@ -34,6 +34,12 @@ _VALUE = r"(?P<value>\"[^\"\n]{1,100}\"|'[^'\n]{1,100}'|“[^”\n]{1,100}”|`[
 _CUE_PASSWORD = re.compile(r"(?i)(?<!\w)(?P<cue>" + _PASSWORD_CUES + r")(?!\w)" + _QUALIFIER + _SEP + _VALUE)
 _CUE_CODE = re.compile(r"(?i)(?<![\w-])(?P<cue>" + _CODE_CUES + r")(?![\w-])" + _QUALIFIER + _SEP
                        + r"(?:(?:number|nummer|code|#)[ \t]*)?(?P<value>\d[\d \-]{1,10}\d|\d{3,12})(?![\w.,]\d)")
+_BARE_CODE = re.compile(r"(?i)(?<!\w)(?P<cue>code|código|codigo|codice|kode|kod)(?!\w)" + _QUALIFIER + _SEP
+                        + r"(?P<value>\d{4,8})(?![\w.,]\d)")
+_NOT_A_SECRET_CODE = re.compile(r"(?i)\b(?:error|status|exit|http|response|return|zip|postal|post|area|country|promo"
+                                r"|discount|coupon|source|tracking|product|item|sku|error|fehler|erreur|dial|iso"
+                                r"|country|bar|qr|op|machine|byte|char|unicode|ascii|color|colour|hex)\W{0,3}$")
+_CURL_USER = re.compile(r"(?:^|\s)(?:-u|--user)\s+[\"']?[^\s:'\"]+:(?P<value>[^\s'\"]+)")
 _LOGIN_PAIR = re.compile(r"(?i)\b(?:login|credentials|creds|user(?:name)?\s*/\s*pass(?:word)?)\b[^\n]{0,40}?"
                          r"(?:\bis\b|\bare\b|:)\s*[^\s/]+\s*/\s*(?P<value>[^\s/]+)")
 _ASKS_FOR_SECRET = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES + "|" + _CODE_CUES +
@@ -74,6 +80,10 @@ def find(text: str) -> list[Redaction]:
             found.append(Redaction("password", start, end))
     for m in _CUE_CODE.finditer(text):
         found.append(Redaction("password", *m.span("value")))
+    for m in _BARE_CODE.finditer(text):
+        if not _NOT_A_SECRET_CODE.search(text, max(0, m.start() - 20), m.start()):
+            found.append(Redaction("password", *m.span("value")))
+    found += [Redaction("password", *m.span("value")) for m in _CURL_USER.finditer(text)]
     for m in _LOGIN_PAIR.finditer(text):
         start, end = trimmed(text, *m.span("value"))
         if end - start >= 3 and not is_ordinary_word(text[start:end]):

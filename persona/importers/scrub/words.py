@@ -35,7 +35,7 @@ ty np lol haha same ask check sorry oops good nice cool done
 """.split())
 """Short replies that answer a question about a password without giving one."""
 
-_REFERENCE = re.compile(r"^(?:\$|%\(|\{\{|<|\*{3,}|x{3,}$|\.{3}|os\.|process\.env|env\(|getenv|!|@Value|secrets\.)",
+_REFERENCE = re.compile(r"^(?:\$|%\(|\{|<|\*{3,}|x{3,}$|\.{3}|os\.|process\.env|env\(|getenv|!|@Value|secrets\.)",
                         re.I)
 
 
@@ -52,7 +52,7 @@ def char_classes(value: str) -> int:
 
 def looks_like_credential(value: str) -> bool:
     """A value a SECRET/TOKEN/KEY name would hold: 8+ characters of two kinds, or 16+ of any."""
-    if " " in value or is_reference(value):
+    if " " in value or "(" in value or ")" in value or is_reference(value):
         return False
     return len(value) >= 8 and char_classes(value) >= 2 or len(value) >= 16 and not value.isalpha()
 
