@@ -42,7 +42,7 @@ def cmd_data_check(args) -> int:
 
 
 def cmd_data_split(args) -> int:
-    from persona.data import load_jsonl, mix_shortfall, select_mix, split, write_jsonl
+    from persona.data import load_jsonl, mix_shortfall, select_mix, split, write_jsonl_files
 
     try:
         pool = load_jsonl(Path(args.file))
@@ -59,8 +59,10 @@ def cmd_data_split(args) -> int:
     except ValueError as err:
         return _fail(f"{args.file}: {err}")
     out = Path(args.out)
-    write_jsonl(out / "train.jsonl", train)
-    write_jsonl(out / "test.jsonl", test)
+    try:
+        write_jsonl_files({out / "train.jsonl": train, out / "test.jsonl": test})
+    except OSError as err:
+        return _fail(f"persona data split: {err.filename or out}: {err.strerror or err}; nothing written")
     print(f"wrote {out / 'train.jsonl'} ({len(train)}) and {out / 'test.jsonl'} ({len(test)})")
     return 0
 

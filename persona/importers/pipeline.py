@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import categorize, discord, github, mbox, notes, slack
+from .files import check_input
 from .messages import KEPT, Export, ImportFailed, Message, resolve_me
 from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
@@ -47,6 +48,8 @@ class ImportSummary:
     """Secrets and PII replaced by placeholders, by kind."""
     categories: Counter = field(default_factory=Counter)
     """Proposed categories of the records."""
+    skipped: list[str] = field(default_factory=list)
+    """Files of the export left out, each 'path: why'."""
 
 
 @dataclass
@@ -104,6 +107,7 @@ def _record(pair: Pair, source: str, scale: float) -> dict:
 def _read(source: str, path: Path, me: str) -> Export:
     if source not in READERS:
         raise ImportFailed(path, f"unknown source {source!r}; use one of {', '.join(READERS)}")
+    check_input(path)
     if source == "notes":
         return notes.read(path, me)
     return READERS[source](path)
@@ -150,7 +154,8 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
     source = "email" if source == "mbox" else source
     me_ids = {me} if source == "notes" else resolve_me(export, me)
     _check_me(export, me_ids, me, path)
-    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages))
+    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages),
+                            skipped=list(export.skipped))
     scrubber = make_scrubber(region, redact_private_ips)
     total = len(export.messages)
     asked = questions_answered(export.messages)
@@ -183,4 +188,5 @@ def format_summary(summary: ImportSummary) -> str:
         f"pairs kept: {summary.pairs_kept} (proposed: {counts(summary.categories)}; review before training)",
         f"dropped: {counts(summary.dropped)}",
         f"redactions: {counts(summary.redactions)}",
+        *(f"skipped: {line}" for line in summary.skipped),
     ])
