@@ -10,6 +10,7 @@ Scrubbing happens on every message before pairing, so nothing unscrubbed reaches
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,15 @@ def build_record(pair: Pair, source: str) -> dict:
         if len(json.dumps(record, ensure_ascii=False)) <= MAX_RECORD_CHARS:
             return record
         scale *= 0.8
+
+
+_THINK_TAG = re.compile(r"<(/?)think>", re.I)
+
+
+def defuse_think_tags(text: str) -> str:
+    """'<think>' typed in a chat is text, not the model's reasoning markup: '‹think›' keeps it readable
+    without the chat template or `data check` taking it for a reasoning block."""
+    return _THINK_TAG.sub(lambda m: f"‹{m.group(1)}think›", text)
 
 
 def _record(pair: Pair, source: str, scale: float) -> dict:
@@ -168,7 +178,8 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
         if progress and (n % 500 == 0 or n == total):
             progress(n, total)
     pairing = pair_messages(export.messages, me_ids, rules or RULES_BY_SOURCE[source])
-    records = [build_record(pair, source) for pair in pairing.pairs]
+    records = [build_record(Pair(defuse_think_tags(p.user), defuse_think_tags(p.assistant), p.hint), source)
+               for p in pairing.pairs]
     if not records:
         raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "
                                  "answers someone else within the time window")
