@@ -196,20 +196,20 @@ def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:5.1f}%" if total else "   - "
 
 
+def _rows(scores: dict, partial: bool) -> list[str]:
+    rows = []
+    for name, score in [*sorted(scores.items()), ("ALL", _total(scores))]:
+        middle = f"{_pct(score.partial, score.total):>9} {score.lost:5d}" if partial else f"{score.lost:9d}"
+        rows.append(f"{name:18} {score.total:4d} {_pct(score.full, score.total):>10} {middle}")
+    return rows
+
+
+def _total(scores: dict) -> KindScore:
+    return KindScore(*(sum(getattr(s, f) for s in scores.values()) for f in ("total", "full", "partial", "lost")))
+
+
 def format_table(secrets: dict, clean: dict) -> str:
     """Per kind: planted, full-leak and partial-leak rates; innocent kinds: altered rate."""
-    rows = [f"{'planted kind':18} {'n':>4} {'full leak':>10} {'partial':>9} {'lost':>5}"]
-    for name, kind_score in sorted(secrets.items()):
-        rows.append(f"{name:18} {kind_score.total:4d} {_pct(kind_score.full, kind_score.total):>10} "
-                    f"{_pct(kind_score.partial, kind_score.total):>9} {kind_score.lost:5d}")
-    total = sum(s.total for s in secrets.values())
-    rows.append(f"{'ALL':18} {total:4d} {_pct(sum(s.full for s in secrets.values()), total):>10} "
-                f"{_pct(sum(s.partial for s in secrets.values()), total):>9} {sum(s.lost for s in secrets.values()):5d}")
-    rows += ["", f"{'innocent kind':18} {'n':>4} {'altered':>10} {'lost':>9}"]
-    for name, kind_score in sorted(clean.items()):
-        rows.append(f"{name:18} {kind_score.total:4d} {_pct(kind_score.full, kind_score.total):>10} "
-                    f"{kind_score.lost:9d}")
-    total = sum(s.total for s in clean.values())
-    rows.append(f"{'ALL':18} {total:4d} {_pct(sum(s.full for s in clean.values()), total):>10} "
-                f"{sum(s.lost for s in clean.values()):9d}")
-    return "\n".join(rows)
+    return "\n".join([f"{'planted kind':18} {'n':>4} {'full leak':>10} {'partial':>9} {'lost':>5}",
+                      *_rows(secrets, partial=True), "",
+                      f"{'innocent kind':18} {'n':>4} {'altered':>10} {'lost':>9}", *_rows(clean, partial=False)])

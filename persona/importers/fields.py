@@ -23,24 +23,23 @@ def _wrong(where: str, key: str, expected: str, value) -> ImportFailed:
     return ImportFailed(where, f"'{key}' must be {expected}, got a JSON {json_type(value)}")
 
 
-def string(raw: dict, key: str, where: str, default: str = "") -> str:
-    """A string field; null or missing gives `default`; numbers are refused like any other type."""
+def _typed(raw: dict, key: str, where: str, kind: type, expected: str, default):
     value = raw.get(key)
     if value is None:
         return default
-    if not isinstance(value, str):
-        raise _wrong(where, key, "a string", value)
+    if not isinstance(value, kind):
+        raise _wrong(where, key, expected, value)
     return value
+
+
+def string(raw: dict, key: str, where: str, default: str = "") -> str:
+    """A string field; null or missing gives `default`; numbers are refused like any other type."""
+    return _typed(raw, key, where, str, "a string", default)
 
 
 def obj(raw: dict, key: str, where: str) -> dict:
     """An object field; null or missing gives {}."""
-    value = raw.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise _wrong(where, key, "an object", value)
-    return value
+    return _typed(raw, key, where, dict, "an object", {})
 
 
 def ident(raw: dict, key: str, where: str) -> str:
