@@ -11,6 +11,7 @@ Writes `<run_dir>/training.log` (one JSON line per logging step), `<run_dir>/fin
 """
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import sys
@@ -201,7 +202,10 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
     log_path = run_dir / "training.log"
-    if not resume:
+    if resume:
+        _check_not_finished(config)
+        keep_log_until(log_path, checkpoint_step(last_checkpoint(run_dir)))
+    else:
         log_path.unlink(missing_ok=True)
         shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
     from persona.vram import VramMonitor, free_cuda
@@ -223,6 +227,11 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
                       f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
                 free_cuda()
                 resume = False
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            last_checkpoint(run_dir)  # removes the checkpoint the full disk cut short
+            shutil.rmtree(run_dir / "final.partial", ignore_errors=True)
+        raise
     finally:
         monitor.stop()
 
@@ -310,6 +319,48 @@ def last_checkpoint(run_dir: Path) -> str | None:
         else:
             shutil.rmtree(candidate, ignore_errors=True)
     return str(max(complete)[1]) if complete else None
+
+
+class RunFinished(Exception):
+    """`--resume` on a run that already trained all its steps: nothing to do."""
+
+
+def checkpoint_step(checkpoint: str | None) -> int:
+    """The step a checkpoint folder was written at (0 for none)."""
+    return int(Path(checkpoint).name.split("-")[-1]) if checkpoint else 0
+
+
+def _check_not_finished(config: TrainConfig) -> None:
+    """RunFinished when the run folder holds a finished run of at least max_steps."""
+    result_path = config.run_dir / "result.json"
+    if not result_path.exists() or not (config.run_dir / "final").is_dir():
+        return
+    try:
+        steps = json.loads(result_path.read_text()).get("final_step")
+    except (ValueError, OSError):
+        return
+    steps = steps if isinstance(steps, int) else checkpoint_step(last_checkpoint(config.run_dir))
+    if steps >= config.max_steps:
+        raise RunFinished(f"{config.run_dir} already finished {steps} of {config.max_steps} steps; nothing to do "
+                          "(raise max_steps to train on, or drop --resume to start over)")
+
+
+def keep_log_until(log_path: Path, step: int) -> None:
+    """Drop training.log rows after `step`: a resumed run trains (and logs) those steps again."""
+    rows = read_log(log_path)
+    kept = [row for row in rows if row.get("step", 0) <= step]
+    if len(kept) < len(rows):
+        tmp = log_path.with_name(log_path.name + ".tmp")
+        tmp.write_text("".join(json.dumps(row) + "\n" for row in kept))
+        tmp.replace(log_path)
+
+
+def resume_hint(run_dir: Path) -> str:
+    """Where a stopped run can go on from, and how (half-written checkpoints are removed on the way)."""
+    checkpoint = last_checkpoint(run_dir)
+    if checkpoint is None:
+        return "no complete checkpoint yet; rerun the same command (without --resume) to start over"
+    return f"last complete checkpoint: {checkpoint}; rerun the same command with --resume to continue from it"
 
 
 def steady_seconds_per_step(log: list[dict]) -> float | None:
