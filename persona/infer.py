@@ -23,6 +23,8 @@ class Generation:
 class Throughput:
     new_tokens: int
     seconds: float
+    path: str = "generate"
+    """"static-graphs" (persona.decode) or "generate" (transformers)."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -44,7 +46,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
-    decoder = fast_decoder(model) if device.type == "cuda" else None
+    decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
     out: list[Generation] = []
     batches = range(0, len(conversations), batch_size)
     for start in tqdm(batches, desc="generate", disable=not progress, unit="batch"):
@@ -53,7 +55,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
         sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
         began = time.perf_counter()
-        if decoder is not None and not do_sample:
+        if decoder is not None:
             new = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=max_new_tokens,
                                    eos_id=eos)
         else:
@@ -73,7 +75,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             parsed = parse_output(text)
             out.append(Generation(parsed.reasoning, parsed.answer, text, length))
         if stats is not None:
-            stats.append(Throughput(counted, seconds))
+            stats.append(Throughput(counted, seconds, "generate" if decoder is None else "static-graphs"))
     return out
 
 
