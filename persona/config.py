@@ -71,9 +71,10 @@ class TrainConfig:
     """On CUDA, train the effective batch (batch size x accumulation) in one forward pass, halving it and
     doubling accumulation on out-of-memory: the same optimizer steps in fewer, larger kernels. CPU trains
     as configured."""
-    static_shapes: bool = True
+    static_shapes: bool = False
     """On CUDA, pad every batch to the longest training row (rounded up to 64 tokens), so compiled kernels
-    see one shape instead of recompiling for new lengths; padding carries no labels, so the loss is the same."""
+    see one shape; padding carries no labels, so the loss is the same. Off: on the toy set it measured no
+    faster than per-batch padding (docs/benchmarks.md) and trains on twice the tokens."""
     def validate(self) -> None:
         """Raise ValueError listing every bad value at once."""
         issues = []

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {
     "seed-2x4": {"fit_micro_batch": "false", "static_shapes": "false"},
-    "fit-8x1": {},
-    "fit-8x1-dynamic": {"static_shapes": "false"},
+    "fit-8x1": {"static_shapes": "true"},
+    "fit-8x1-dynamic": {},
     "fit-8x1-no-checkpointing": {"gradient_checkpointing": "false"},
     "fit-8x1-expandable": {"env": "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True"},
     "hf-2x4": {"backend": "hf", "fit_micro_batch": "false", "static_shapes": "false"},
