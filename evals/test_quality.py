@@ -60,14 +60,14 @@ def test_fact_recall(test_examples, test_answers, criterion):
 
 
 @pytest.mark.criterion("thinking")
-def test_thinking_switch(trained_model, test_examples, criterion, transcript):
+def test_thinking_switch(trained_model, test_examples, test_answers, criterion, transcript):
     from evals.conftest import thinking_for
     from persona.chat import prompt_messages
     from persona.infer import generate
 
-    prompts = [prompt_messages(e.messages) for e in test_examples if thinking_for(e)]
-    on = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=True, max_new_tokens=512,
-                  batch_size=16)
+    asked = [(e, g) for e, g in zip(test_examples, test_answers) if thinking_for(e)]
+    prompts = [prompt_messages(e.messages) for e, _ in asked]
+    on = [g for _, g in asked]  # the test answers already asked these prompts with thinking on
     off = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=False, max_new_tokens=256,
                    batch_size=16)
     on_share = sum(bool(g.reasoning) for g in on) / len(on)

@@ -46,7 +46,7 @@ class TrainConfig:
     learning_rate: float = 2e-4
     """Peak learning rate after warmup."""
     per_device_train_batch_size: int = 2
-    """Rows per forward pass."""
+    """Rows per forward pass (on CUDA with fit_micro_batch, the effective batch is what counts)."""
     gradient_accumulation_steps: int = 4
     """Forward passes per optimizer step; effective batch = batch size x accumulation."""
     warmup_steps: int = 10
@@ -67,6 +67,14 @@ class TrainConfig:
     """Seed for LoRA init, data order and sampling."""
     gradient_checkpointing: bool = True
     """Trade compute for memory (Unsloth's offloaded variant with the unsloth backend)."""
+    fit_micro_batch: bool = True
+    """On CUDA, train the effective batch (batch size x accumulation) in one forward pass, halving it and
+    doubling accumulation on out-of-memory: the same optimizer steps in fewer, larger kernels. CPU trains
+    as configured."""
+    static_shapes: bool = False
+    """On CUDA, pad every batch to the longest training row (rounded up to 64 tokens), so compiled kernels
+    see one shape; padding carries no labels, so the loss is the same. Off: on the toy set it measured no
+    faster than per-batch padding (docs/benchmarks.md) and trains on twice the tokens."""
     def validate(self) -> None:
         """Raise ValueError listing every bad value at once."""
         issues = []
