@@ -15,4 +15,4 @@ from pathlib import Path
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).parent
-pytest_plugins = ["fixtures.harness", "fixtures.compression"]
+pytest_plugins = ["fixtures.harness", "fixtures.compression", "fixtures.progress"]

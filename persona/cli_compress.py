@@ -31,7 +31,8 @@ def register(subparsers) -> None:
     compress.set_defaults(func=cmd_compress)
 
     chat = subparsers.add_parser("chat", help="chat with the persona; old turns compressed past --budget")
-    chat.add_argument("--model", default="tiny", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
+    chat.add_argument("--model", default=None, help="hub id, local dir, smollm2-135m, synthetic:qwen3-1.7b or tiny "
+                      "(default: the latest trained run on real weights, else smollm2-135m)")
     chat.add_argument("--adapter", help="LoRA adapter directory to apply")
     chat.add_argument("--thinking", action=argparse.BooleanOptionalAction, default=False,
                       help="Qwen3 thinking mode (default off)")
@@ -145,7 +146,12 @@ def cmd_chat(args) -> int:
     from persona.infer import generate
     from persona.models import load
     from persona.summarizers import resolve_summarizer
+    from persona.runs import chat_target
 
+    if args.model is None:
+        args.model, adapter, why = chat_target(Path("models"))
+        args.adapter = args.adapter or adapter
+        print(f"persona chat: no --model given; talking to {why}")
     try:
         loaded = load(args.model, adapter=args.adapter)
     except (ValueError, OSError) as err:

@@ -190,9 +190,12 @@ def read_toml(path: Path) -> dict:
 
 
 def load_config(path: Path | None = None, **overrides) -> TrainConfig:
-    """Defaults, then the TOML file's [train] table, then keyword overrides."""
+    """Defaults, then the model's profile (persona.profiles), then the TOML file's [train] table, then overrides."""
+    from persona.profiles import profile_for
+
     values = coerce(read_toml(path), origin=f"{path}: ") if path is not None else {}
     values.update(coerce({k: v for k, v in overrides.items() if v is not None}))
+    values = {**coerce(profile_for(str(values.get("model", DEFAULT_MODEL)))), **values}
     config = TrainConfig(**values)
     config.validate()
     return config

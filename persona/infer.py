@@ -31,17 +31,22 @@ class Throughput:
         return self.new_tokens / self.seconds if self.seconds else 0.0
 
 
-def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool, max_new_tokens: int = 256,
-             batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, progress: bool = False,
+def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
+             max_new_tokens: int = 256,
+             batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
              stats: list | None = None) -> list[Generation]:
     """Answer each conversation (whose last message is the user's); greedy unless do_sample.
 
-    Prompts are left-padded so a batch decodes together. On CUDA, greedy generation of a plain Qwen3 model
-    runs persona.decode's static-cache CUDA graphs (transformers' generate otherwise). With `stats`, a
-    Throughput per batch is appended.
+    Prompts are left-padded so a batch decodes together, whatever each one's thinking mode (`thinking` may be
+    one flag per conversation). On CUDA, greedy generation of a plain Qwen3 model runs persona.decode's
+    static-cache CUDA graphs (transformers' generate otherwise). With `stats`, a Throughput per batch is
+    appended. A pass longer than a few seconds reports its decode steps with an ETA (persona.progress),
+    named `label`.
     """
     import torch
-    from tqdm.auto import tqdm
+    from transformers import StoppingCriteriaList
+
+    from persona.progress import Progress, decode_steps_callback
 
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
@@ -49,9 +54,16 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
     out: list[Generation] = []
     batches = range(0, len(conversations), batch_size)
-    for start in tqdm(batches, desc="generate", disable=not progress, unit="batch"):
-        prompts = [format_conversation(c, add_generation_prompt=True, thinking=thinking)
-                   for c in conversations[start:start + batch_size]]
+    modes = list(thinking) if isinstance(thinking, (list, tuple)) else [thinking] * len(conversations)
+    if len(modes) != len(conversations):
+        raise ValueError(f"generate: {len(modes)} thinking flags for {len(conversations)} conversations")
+    shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
+    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})",
+                        len(batches) * max_new_tokens, unit="decode step", upper_bound=True)
+    counter = StoppingCriteriaList([decode_steps_callback(progress)])
+    for number, start in enumerate(batches, 1):
+        prompts = [format_conversation(c, add_generation_prompt=True, thinking=t)
+                   for c, t in zip(conversations[start:start + batch_size], modes[start:start + batch_size])]
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
         sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
         began = time.perf_counter()
@@ -61,8 +73,9 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         else:
             with torch.inference_mode():
                 output = model.generate(**inputs, max_new_tokens=max_new_tokens, eos_token_id=eos,
-                                        pad_token_id=tokenizer.pad_token_id, **sampling)
+                                        pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **sampling)
             new = output[:, inputs["input_ids"].shape[1]:]
+        progress.done = number * max_new_tokens  # a batch that stopped early skips the rest of its steps
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - began
@@ -76,6 +89,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             out.append(Generation(parsed.reasoning, parsed.answer, text, length))
         if stats is not None:
             stats.append(Throughput(counted, seconds, "generate" if decoder is None else "static-graphs"))
+    progress.finish()
     return out
 
 

@@ -1,9 +1,11 @@
-"""Model sources: a hub id, a local directory, `synthetic:qwen3-1.7b`, or `tiny`.
+"""Model sources: a hub id, a local directory, `smollm2-135m`, `synthetic:qwen3-1.7b`, or `tiny`.
 
 Every source resolves to a directory that transformers (and Unsloth) can load, so the training and
 inference code is the same for all of them:
 
 - hub id / local dir: real weights ("real"); a hub id is downloaded by transformers on first use.
+- `smollm2-135m`: SmolLM2-135M-Instruct, real weights shipped through pip (persona/smollm.py), converted
+  offline once; the real model a CPU can fine-tune and judge in minutes.
 - `synthetic:qwen3-1.7b`: Qwen3-1.7B's exact architecture with random weights and the offline Qwen3
   tokenizer — the real VRAM and speed, nothing about quality.
 - `tiny`: a two-layer Qwen3ForCausalLM with a small byte-level BPE tokenizer that carries Qwen3's
@@ -37,6 +39,8 @@ TINY_VOCAB = 2048
 """BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
+SMOLLM2 = "smollm2-135m"
+"""The --model value of the real model shipped through pip (persona/smollm.py)."""
 
 
 @dataclass
@@ -70,8 +74,8 @@ class Loaded:
 
 def is_hub_id(spec: str) -> bool:
     """owner/name that is neither an offline source nor an existing directory: transformers may download it."""
-    return spec != "tiny" and not spec.startswith("synthetic:") and not Path(spec).expanduser().exists() \
-        and spec.count("/") == 1 and not spec.startswith(("/", "."))
+    return spec not in ("tiny", SMOLLM2) and not spec.startswith("synthetic:") \
+        and not Path(spec).expanduser().exists() and spec.count("/") == 1 and not spec.startswith(("/", "."))
 
 
 def auto_model() -> str:
@@ -91,6 +95,10 @@ def resolve(spec: str) -> ModelSource:
     """Turn a --model value into something from_pretrained can load, building offline models on demand."""
     if spec == "tiny":
         return ModelSource(spec, str(build_tiny(cache_root() / "tiny")), "tiny")
+    if spec == SMOLLM2:
+        from persona.smollm import build_smollm2
+
+        return ModelSource(spec, str(build_smollm2(cache_root() / SMOLLM2)), "real")
     if spec.startswith("synthetic:"):
         name = spec.split(":", 1)[1]
         if name != "qwen3-1.7b":

@@ -88,3 +88,35 @@ def load_trained(result: TrainResult):
     model = loaded.model.merge_and_unload() if torch.cuda.is_available() else loaded.model
     return model.eval(), loaded.tokenizer
 
+
+
+def latest_real_run(*roots: Path) -> TrainResult | None:
+    """The most recently finished run on real weights under `roots` (each run folder holds result.json and
+    final/); tiny and synthetic runs are passed over: they have nothing to say in a chat."""
+    found = []
+    for root in roots:
+        for result_file in Path(root).glob("*/result.json"):
+            run = result_file.parent
+            try:
+                summary = json.loads(result_file.read_text())
+            except (OSError, ValueError):
+                continue
+            if summary.get("kind") == "real" and (run / "final").is_dir():
+                found.append(((run / "final").stat().st_mtime, run, summary))
+    if not found:
+        return None
+    _, run, summary = max(found, key=lambda item: item[0])
+    return TrainResult(run, summary["backend"], resolve(summary["model"]), read_log(run / "training.log"),
+                       summary["train_seconds"], summary["n_rows"])
+
+
+def chat_target(output_dir: Path) -> tuple[str, Path | None, str]:
+    """(model, adapter, why) for a chat with no --model: the latest real-weights run, else the real small model."""
+    from persona.models import SMOLLM2
+
+    run = latest_real_run(output_dir, cache_root() / "runs")
+    if run is None:
+        return SMOLLM2, None, f"no trained run on real weights under {output_dir}; the base {SMOLLM2} model"
+    if (run.adapter_dir / "adapter_config.json").exists():
+        return run.source.spec, run.adapter_dir, f"the latest trained run, {run.run_dir}"
+    return str(run.adapter_dir), None, f"the latest trained run, {run.run_dir}"

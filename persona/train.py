@@ -23,6 +23,7 @@ from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
 from persona.models import ModelSource, resolve
+from persona.progress import trainer_callback
 
 
 @dataclass
@@ -268,7 +269,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     pad_to = static_pad_length(rows) if config.static_shapes and _cuda() else None
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
                          args=sft_args(config, run_dir, backend, pad_to),
-                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker()])
+                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker(),
+                                    trainer_callback()])
     from persona.vram import free_cuda
 
     free_cuda()  # what loading and quantizing left cached is not training's memory

