@@ -65,9 +65,9 @@ def test_thinking_switch(trained_model, test_examples, test_answers, criterion, 
     from persona.chat import prompt_messages
     from persona.infer import generate
 
-    decisions = [i for i, e in enumerate(test_examples) if thinking_for(e)]
-    prompts = [prompt_messages(test_examples[i].messages) for i in decisions]
-    on = [test_answers[i] for i in decisions]  # decision prompts are answered with thinking on already
+    asked = [(e, g) for e, g in zip(test_examples, test_answers) if thinking_for(e)]
+    prompts = [prompt_messages(e.messages) for e, _ in asked]
+    on = [g for _, g in asked]  # the test answers already asked these prompts with thinking on
     off = generate(trained_model.model, trained_model.tokenizer, prompts, thinking=False, max_new_tokens=256,
                    batch_size=16, label="decision prompts, thinking off")
     on_share = sum(bool(g.reasoning) for g in on) / len(on)

@@ -51,6 +51,7 @@ def test_inference_vram_under_budget(trained_model, test_examples, criterion, re
         monitor.stop()
     tokens = sum(s.new_tokens for s in stats)
     record_property("batched_tokens_per_second", f"{tokens / sum(s.seconds for s in stats):.1f}")
+    record_property("decode_path", stats[0].path if stats else "")
     criterion.check(phase.peak_gb)
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def cmd_data_check(args) -> int:
 
 
 def cmd_data_split(args) -> int:
-    from persona.data import load_jsonl, mix_shortfall, select_mix, split, write_jsonl
+    from persona.data import load_jsonl, mix_shortfall, select_mix, split, write_jsonl_files
 
     try:
         pool = load_jsonl(Path(args.file))
@@ -62,23 +63,38 @@ def cmd_data_split(args) -> int:
     except ValueError as err:
         return _fail(f"{args.file}: {err}")
     out = Path(args.out)
-    write_jsonl(out / "train.jsonl", train)
-    write_jsonl(out / "test.jsonl", test)
+    try:
+        write_jsonl_files({out / "train.jsonl": train, out / "test.jsonl": test})
+    except OSError as err:
+        return _fail(f"persona data split: {err.filename or out}: {err.strerror or err}; nothing written")
     print(f"wrote {out / 'train.jsonl'} ({len(train)}) and {out / 'test.jsonl'} ({len(test)})")
     return 0
 
 
 def cmd_train(args) -> int:
     from persona.config import config_from_cli
-    from persona.train import train
+    from persona.train import RunFinished, resume_hint, train
 
+    config = None
     try:
         config = config_from_cli(args.config, args.set, model=args.model, backend=args.backend, train_file=args.data)
         result = train(config, resume=args.resume)
     except DataError as err:
         return _fail("training refused: the data is invalid\n" + "\n".join(err.problems))
+    except RunFinished as done:
+        print(f"persona train: {done}")
+        return 0
+    except KeyboardInterrupt:
+        hint = f"; {resume_hint(config.run_dir)}" if config is not None else ""
+        print(f"\npersona train: interrupted{hint}", file=sys.stderr)  # a progress bar may hold the line
+        return 130
     except (ValueError, FileNotFoundError) as err:
         return _fail(f"persona train: {err}")
+    except OSError as err:
+        if err.errno != errno.ENOSPC or config is None:
+            raise
+        return _fail(f"\npersona train: disk full writing {err.filename or config.run_dir}; the partial checkpoint "
+                     f"was removed; free some space, then: {resume_hint(config.run_dir)}")
     losses = result.losses
     print(f"trained {config.max_steps} steps in {result.train_seconds:.1f} s on {result.backend}; "
           f"loss {losses[0]:.3f} -> {losses[-1]:.3f}" if losses else "trained (no loss logged)")

@@ -46,7 +46,7 @@ class TrainConfig:
     learning_rate: float = 2e-4
     """Peak learning rate after warmup."""
     per_device_train_batch_size: int = 2
-    """Rows per forward pass."""
+    """Rows per forward pass (on CUDA with fit_micro_batch, the effective batch is what counts)."""
     gradient_accumulation_steps: int = 4
     """Forward passes per optimizer step; effective batch = batch size x accumulation."""
     warmup_steps: int = 10
@@ -67,6 +67,14 @@ class TrainConfig:
     """Seed for LoRA init, data order and sampling."""
     gradient_checkpointing: bool = True
     """Trade compute for memory (Unsloth's offloaded variant with the unsloth backend)."""
+    fit_micro_batch: bool = True
+    """On CUDA, train the effective batch (batch size x accumulation) in one forward pass, halving it and
+    doubling accumulation on out-of-memory: the same optimizer steps in fewer, larger kernels. CPU trains
+    as configured."""
+    static_shapes: bool = False
+    """On CUDA, pad every batch to the longest training row (rounded up to 64 tokens), so compiled kernels
+    see one shape; padding carries no labels, so the loss is the same. Off: on the toy set it measured no
+    faster than per-batch padding (docs/benchmarks.md) and trains on twice the tokens."""
     def validate(self) -> None:
         """Raise ValueError listing every bad value at once."""
         issues = []
@@ -99,26 +107,46 @@ class TrainConfig:
         return config
 
 
-def coerce(changes: dict) -> dict:
-    """Convert CLI strings ("2e-4", "true") to the field's type; unknown names are an error."""
+_EXPECTS = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _coerce_one(name: str, kind: str, value, origin: str):
+    """One setting converted to its field's type, or ValueError naming it and what it expects."""
+    expects = "a list of names (comma-separated on the command line)" if kind.startswith("tuple") \
+        else _EXPECTS.get(kind, kind)
+    problem = ValueError(f"{origin}{name} expects {expects}, got {value!r}")
+    if kind.startswith("tuple"):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise problem
+    if isinstance(value, str) and kind != "str":
+        text = value.strip().lower()
+        if kind == "bool" and text in _TRUE + _FALSE:
+            return text in _TRUE
+        try:
+            return {"int": int, "float": float}[kind](value)
+        except (KeyError, ValueError):
+            raise problem from None
+    ok = {"str": isinstance(value, str), "bool": isinstance(value, bool),
+          "int": isinstance(value, int) and not isinstance(value, bool),
+          "float": isinstance(value, (int, float)) and not isinstance(value, bool)}.get(kind, True)
+    if not ok:
+        raise problem
+    return float(value) if kind == "float" else value
+
+
+def coerce(changes: dict, origin: str = "") -> dict:
+    """Convert CLI strings ("2e-4", "true") and TOML values to the field's type; unknown names and values
+    of the wrong type are errors naming the setting (and `origin`: "--set " or "FILE: ")."""
     kinds = {f.name: f.type for f in fields(TrainConfig)}
     out = {}
     for name, value in changes.items():
         if name not in kinds:
-            raise ValueError(f"unknown training setting {name!r}; known: {', '.join(sorted(kinds))}")
-        kind = kinds[name]
-        if isinstance(value, str) and kind != "str":
-            if kind == "bool":
-                value = value.lower() in ("1", "true", "yes", "on")
-            elif kind == "int":
-                value = int(value)
-            elif kind == "float":
-                value = float(value)
-            elif kind.startswith("tuple"):
-                value = tuple(v.strip() for v in value.split(",") if v.strip())
-        elif kind.startswith("tuple") and isinstance(value, list):
-            value = tuple(value)
-        out[name] = value
+            raise ValueError(f"{origin}unknown training setting {name!r}; known: {', '.join(sorted(kinds))}")
+        out[name] = _coerce_one(name, kinds[name], value, origin)
     return out
 
 
@@ -135,21 +163,39 @@ def parse_overrides(pairs: list[str]) -> dict:
 
 def config_from_cli(path: Path | None, pairs: list[str], **flags) -> TrainConfig:
     """TOML file, then `--set NAME=VALUE` pairs, then the explicit flags that were given (not None)."""
-    overrides = parse_overrides(pairs)
+    overrides = coerce(parse_overrides(pairs), origin="--set ")
     overrides.update({k: v for k, v in flags.items() if v is not None})
     return load_config(path, **overrides)
+
+
+def read_toml(path: Path) -> dict:
+    """The [train] table of a TOML file, or ValueError in one line naming the file and what is wrong."""
+    path = Path(path)
+    where = f"--config {path}"
+    if path.is_dir():
+        raise ValueError(f"{where}: is a directory, expected a TOML file with a [train] table")
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ValueError(f"{where}: no such file (expected a TOML file with a [train] table)") from None
+    except OSError as err:
+        raise ValueError(f"{where}: cannot read ({err.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{where}: not valid TOML ({err})") from None
+    table = document.get("train", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{where}: 'train' must be a table ([train]), got {type(table).__name__}")
+    return dict(table)
 
 
 def load_config(path: Path | None = None, **overrides) -> TrainConfig:
     """Defaults, then the model's profile (persona.profiles), then the TOML file's [train] table, then overrides."""
     from persona.profiles import profile_for
 
-    values: dict = {}
-    if path is not None:
-        with open(path, "rb") as handle:
-            values = dict(tomllib.load(handle).get("train", {}))
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    values = {**profile_for(str(values.get("model", DEFAULT_MODEL))), **values}
-    config = TrainConfig(**coerce(values))
+    values = coerce(read_toml(path), origin=f"{path}: ") if path is not None else {}
+    values.update(coerce({k: v for k, v in overrides.items() if v is not None}))
+    values = {**coerce(profile_for(str(values.get("model", DEFAULT_MODEL)))), **values}
+    config = TrainConfig(**values)
     config.validate()
     return config

@@ -129,26 +129,76 @@ def validate_record(record, where: str) -> list[str]:
     return problems
 
 
+_LINE_BREAK_ESCAPES = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_line(record: dict) -> str:
+    """One JSONL line: UTF-8 kept readable, but U+2028, U+2029 and U+0085 escaped, since editors and
+    other tools take them for line breaks (json.dumps escapes the control characters already)."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAK_ESCAPES) + "\n"
+
+
+def _lone_surrogate(value, at: str = "") -> str | None:
+    """Where the first lone surrogate sits in a parsed record ('messages[1].content'), or None."""
+    if isinstance(value, str):
+        return at or "a string" if _SURROGATE.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(item, f"{at}[{key}]" if isinstance(key, int) else f"{at}.{key}".lstrip("."))
+        if found:
+            return found
+    return None
+
+
+def _lines(path: Path) -> tuple[list[tuple[int, str]], list[str]]:
+    """(line number, text) of every line, split on '\n' only; lines that are not UTF-8 are problems."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    lines, problems = [], []
+    for number, chunk in enumerate(raw.split(b"\n"), start=1):
+        try:
+            lines.append((number, chunk.decode("utf-8").removesuffix("\r")))
+        except UnicodeDecodeError as err:
+            problems.append(f"{path}:{number}: not UTF-8 text ({err.reason} at byte {err.start} of the line)")
+    return lines, problems
+
+
+def _not_jsonl(path: Path, lines: list[tuple[int, str]], bad_json: int) -> str | None:
+    """One problem for a file in which no line is JSON (a CSV, a plain text file), else None."""
+    filled = [text for _, text in lines if text.strip()]
+    if not filled or bad_json < len(filled):
+        return None
+    hint = " (it looks like CSV)" if "," in filled[0] and not filled[0].lstrip().startswith(("{", "[")) else ""
+    return f"{path}: not JSONL{hint}: no line is a JSON object; expected one JSON object per line"
+
+
 def parse_jsonl(path: Path) -> tuple[list[Example], list[str]]:
-    """Examples and problems of one file; blank lines skipped, a UTF-8 BOM accepted."""
+    """Examples and problems of one file; lines split on '\n' only, blank lines skipped, a UTF-8 BOM accepted."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        lines, problems = _lines(path)
     except FileNotFoundError:
         return [], [f"{path}: file not found"]
-    except UnicodeDecodeError as err:
-        return [], [f"{path}: not UTF-8 text ({err.reason} at byte {err.start})"]
+    except IsADirectoryError:
+        return [], [f"{path}: is a directory, expected a JSONL file"]
     except OSError as err:
         return [], [f"{path}: cannot read ({err.strerror})"]
-    examples, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    examples, bad_json = [], []
+    for number, line in lines:
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.append(f"{where}: bad JSON: {err.msg} at column {err.colno}")
+        except (json.JSONDecodeError, RecursionError) as err:
+            detail = f"{err.msg} at column {err.colno}" if isinstance(err, json.JSONDecodeError) else "nested too deeply"
+            bad_json.append(f"{where}: bad JSON: {detail}")
+            continue
+        surrogate = _lone_surrogate(record)
+        if surrogate:
+            problems.append(f"{where}: lone surrogate (an unpaired \\ud800-\\udfff escape) in {surrogate}")
             continue
         if isinstance(record, dict) and isinstance(record.get("messages"), list):
             for message in record["messages"]:
@@ -158,9 +208,16 @@ def parse_jsonl(path: Path) -> tuple[list[Example], list[str]]:
         problems += found
         if not found:
             examples.append(Example(record["messages"], record["metadata"], where))
+    not_jsonl = _not_jsonl(path, lines, len(bad_json))
+    problems = [not_jsonl] if not_jsonl else sorted(problems + bad_json, key=_line_number)
     if not examples and not problems:
         problems.append(f"{path}: no examples (the file is empty)")
     return examples, problems
+
+
+def _line_number(problem: str) -> int:
+    match = re.search(r":(\d+): ", problem)
+    return int(match.group(1)) if match else 0
 
 
 def load_jsonl(*paths: Path) -> list[Example]:
@@ -176,13 +233,27 @@ def load_jsonl(*paths: Path) -> list[Example]:
 
 
 def write_jsonl(path: Path, examples: list[Example]) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        for example in examples:
-            out.write(json.dumps(example.to_json(), ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    """Write one file atomically (see write_jsonl_files)."""
+    write_jsonl_files({Path(path): examples})
+
+
+def write_jsonl_files(files: dict[Path, list[Example]]) -> None:
+    """Write every file to a temporary name first and rename them only once all are written, so an
+    error (a full disk, a record that cannot be encoded) leaves none of them half done."""
+    temps = {}
+    try:
+        for path, examples in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temps[path] = path.with_name(f".{path.name}.tmp")
+            with temps[path].open("w", encoding="utf-8") as out:
+                for example in examples:
+                    out.write(json_line(example.to_json()))
+        for path, tmp in temps.items():
+            tmp.replace(path)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
 
 
 def mix(examples: list[Example]) -> Counter:

@@ -91,9 +91,12 @@ class Decision:
         needs = defaultdict(list)
         for criterion, why in self.not_evaluated.items():
             known = criteria.get(criterion)
-            unselected = why == NOT_RUN or not known
-            needs["a run that selects it (no -m / -k leaving it out)" if unselected else known.requirement()] \
-                .append(criterion)
+            requirement = known.requirement() if known else "any machine"
+            if requirement == "any machine":  # nothing stops it here: the selection left it out
+                requirement = "a run that selects it (no -m / -k leaving it out)"
+            elif why == NOT_RUN:
+                requirement += " (not selected in this run)"
+            needs[requirement].append(criterion)
         for requirement, ids in needs.items():
             lines.append(f"  - {', '.join(ids)}: {'need' if len(ids) > 1 else 'needs'} {requirement}")
         return lines

@@ -23,6 +23,8 @@ class Generation:
 class Throughput:
     new_tokens: int
     seconds: float
+    path: str = "generate"
+    """"static-graphs" (persona.decode) or "generate" (transformers)."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -36,8 +38,10 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     """Answer each conversation (whose last message is the user's); greedy unless do_sample.
 
     Prompts are left-padded so a batch decodes together, whatever each one's thinking mode (`thinking` may be
-    one flag per conversation). With `stats`, a Throughput per batch is appended.
-    A pass longer than a few seconds reports its decode steps with an ETA (persona.progress), named `label`.
+    one flag per conversation). On CUDA, greedy generation of a plain Qwen3 model runs persona.decode's
+    static-cache CUDA graphs (transformers' generate otherwise). With `stats`, a Throughput per batch is
+    appended. A pass longer than a few seconds reports its decode steps with an ETA (persona.progress),
+    named `label`.
     """
     import torch
     from transformers import StoppingCriteriaList
@@ -47,6 +51,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
     out: list[Generation] = []
     batches = range(0, len(conversations), batch_size)
     modes = list(thinking) if isinstance(thinking, (list, tuple)) else [thinking] * len(conversations)
@@ -62,14 +67,18 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
         sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
         began = time.perf_counter()
-        with torch.inference_mode():
-            output = model.generate(**inputs, max_new_tokens=max_new_tokens, eos_token_id=eos,
-                                    pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **sampling)
+        if decoder is not None:
+            new = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=max_new_tokens,
+                                   eos_id=eos)
+        else:
+            with torch.inference_mode():
+                output = model.generate(**inputs, max_new_tokens=max_new_tokens, eos_token_id=eos,
+                                        pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **sampling)
+            new = output[:, inputs["input_ids"].shape[1]:]
         progress.done = number * max_new_tokens  # a batch that stopped early skips the rest of its steps
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - began
-        new = output[:, inputs["input_ids"].shape[1]:]
         counted = 0
         for row in new:
             ids = row.tolist()
@@ -79,6 +88,17 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             parsed = parse_output(text)
             out.append(Generation(parsed.reasoning, parsed.answer, text, length))
         if stats is not None:
-            stats.append(Throughput(counted, seconds))
+            stats.append(Throughput(counted, seconds, "generate" if decoder is None else "static-graphs"))
     progress.finish()
     return out
+
+
+def fast_decoder(model):
+    """persona.decode's decoder for this model, or None (unsupported model, or PERSONA_FAST_DECODE=0)."""
+    import os
+
+    if os.environ.get("PERSONA_FAST_DECODE", "1") == "0":
+        return None
+    from persona.decode import StaticDecoder
+
+    return StaticDecoder.for_model(model)

@@ -38,9 +38,9 @@ confident predictions once trained, which the default 0.02 (max logit ~1.3) neve
 TINY_VOCAB = 2048
 """BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
 SMOLLM2 = "smollm2-135m"
 """The --model value of the real model shipped through pip (persona/smollm.py)."""
-SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
 
 
 @dataclass

@@ -59,7 +59,7 @@ def _memory_series(log: list[dict]) -> dict[str, list[tuple[float, float]]]:
     return series
 
 
-def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path]) -> str:
+def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path], phases=None) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Phase 0a report — {decision.verdict}", "",
              f"- generated: {now}", f"- model: `{model}`", f"- hardware: {hardware()}"]
@@ -81,6 +81,9 @@ def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path]
     for criterion, why in decision.not_evaluated.items():
         if not any(o.criterion == criterion for o in decision.outcomes):
             lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].on_fail} | {why} |")
+    timing = phases.markdown() if phases is not None else []
+    if timing:
+        lines += ["", "## Where the time went", "", *timing]
     for title, path in plots.items():
         lines += ["", f"## {title}", "", f"![{title}]({path.name})"]
     if result is not None and result.log:
@@ -91,12 +94,16 @@ def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path]
 
 
 def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, transcript: list[tuple],
-                     run=None) -> list[Path]:
-    """Write decision.json and test_results.txt under run_dir, the report (and its plots) at report_path."""
+                     run=None, phases=None) -> list[Path]:
+    """Write decision.json, test_results.txt (and phases.json) under run_dir, the report and plots at report_path."""
     run_dir.mkdir(parents=True, exist_ok=True)
     report_path.parent.mkdir(parents=True, exist_ok=True)
     write_decision(decision, run_dir / "decision.json")
     write_transcript(run_dir / "test_results.txt", transcript)
+    written = [run_dir / "decision.json", run_dir / "test_results.txt"]
+    if phases is not None:
+        phases.write(run_dir / "phases.json")
+        written.append(run_dir / "phases.json")
     plots = {}
     result = getattr(run, "result", None)
     if result is not None:
@@ -106,5 +113,5 @@ def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, tr
         memory = plot_series(Path(f"{stem}_memory.png"), _memory_series(result.log), "GiB", "Memory over steps")
         plots = {name: path for name, path in (("Loss curve", loss), ("Memory over steps", memory)) if path}
     report_path.write_text(render_report(decision, model=getattr(getattr(run, "config", None), "model", "?"),
-                                         run=run, plots=plots), encoding="utf-8")
-    return [run_dir / "decision.json", run_dir / "test_results.txt", report_path, *plots.values()]
+                                         run=run, plots=plots, phases=phases), encoding="utf-8")
+    return [*written, report_path, *plots.values()]

@@ -11,6 +11,7 @@ Writes `<run_dir>/training.log` (one JSON line per logging step), `<run_dir>/fin
 """
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import sys
@@ -166,7 +167,26 @@ def _optimizer(requested: str) -> str:
     return requested
 
 
-def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf"):
+def fit_micro_batch(config: TrainConfig, cuda: bool) -> TrainConfig:
+    """On CUDA (with config.fit_micro_batch) the whole effective batch is one micro-batch; train() halves it
+    again on out-of-memory. The optimizer sees the same 8 rows per step either way."""
+    if not (cuda and config.fit_micro_batch) or config.gradient_accumulation_steps == 1:
+        return config
+    return config.replace(gradient_accumulation_steps=1, per_device_train_batch_size=(
+        config.per_device_train_batch_size * config.gradient_accumulation_steps))
+
+
+PAD_MULTIPLE = 64
+"""static_shapes pads batches to the longest row rounded up to this many tokens."""
+
+
+def static_pad_length(rows: list[dict], multiple: int = PAD_MULTIPLE) -> int:
+    """One padded length for every batch: the collator pads to a multiple of it, and no row is longer."""
+    longest = max(len(row["input_ids"]) for row in rows)
+    return -(-longest // multiple) * multiple
+
+
+def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf", pad_to: int | None = None):
     import torch
     from trl import SFTConfig
 
@@ -179,7 +199,7 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf"):
         weight_decay=config.weight_decay, optim=_optimizer(config.optim), logging_steps=config.logging_steps,
         save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
         data_seed=config.seed, bf16=bf16, fp16=cuda and not bf16, report_to="none", max_length=config.max_seq_length,
-        dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
+        dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False, pad_to_multiple_of=pad_to,
         # unsloth applies its own (offloaded) checkpointing in get_peft_model
         gradient_checkpointing=config.gradient_checkpointing and cuda and backend == "hf", use_cpu=not cuda,
         dataloader_num_workers=0, disable_tqdm=False)
@@ -188,12 +208,14 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf"):
 def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> TrainResult:
     """Fine-tune per config; invalid data is refused before any model is loaded.
 
-    On CUDA out-of-memory the run starts again with half the batch and twice the accumulation (the same
-    effective batch), down to batch 1, and says so in training.log.
+    On CUDA the effective batch first runs as one micro-batch (config.fit_micro_batch). On CUDA
+    out-of-memory the run starts again with half the batch and twice the accumulation (the same effective
+    batch), down to batch 1, and says so in training.log.
     """
     config.validate()
     examples = load_jsonl(Path(config.train_file))
     backend = choose_backend(config.backend)
+    config = fit_micro_batch(config, _cuda())
     if backend == "unsloth":
         import unsloth  # noqa: F401  -- patches transformers; must be imported before transformers is used
     source = resolve(config.model)
@@ -202,7 +224,10 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
     log_path = run_dir / "training.log"
-    if not resume:
+    if resume:
+        _check_not_finished(config)
+        keep_log_until(log_path, checkpoint_step(last_checkpoint(run_dir)))
+    else:
         log_path.unlink(missing_ok=True)
         shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
     from persona.vram import VramMonitor, free_cuda
@@ -224,6 +249,11 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
                       f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
                 free_cuda()
                 resume = False
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            last_checkpoint(run_dir)  # removes the checkpoint the full disk cut short
+            shutil.rmtree(run_dir / "final.partial", ignore_errors=True)
+        raise
     finally:
         monitor.stop()
 
@@ -236,10 +266,14 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     from datasets import Dataset
     from trl import SFTTrainer
 
+    pad_to = static_pad_length(rows) if config.static_shapes and _cuda() else None
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
-                         args=sft_args(config, run_dir, backend),
+                         args=sft_args(config, run_dir, backend, pad_to),
                          callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker(),
                                     trainer_callback()])
+    from persona.vram import free_cuda
+
+    free_cuda()  # what loading and quantizing left cached is not training's memory
     with monitor.phase("train"):
         started = time.perf_counter()
         trainer.train(resume_from_checkpoint=last_checkpoint(run_dir) if resume else None)
@@ -249,10 +283,17 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
                          final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.per_device_train_batch_size,
-               "gradient_accumulation_steps": config.gradient_accumulation_steps}
+               "gradient_accumulation_steps": config.gradient_accumulation_steps, "padded_length": pad_to,
+               "train_tokens": sum(len(row["input_ids"]) for row in rows)}
     (run_dir / "result.json").write_text(json.dumps(summary, indent=2))
     result.vram = summary["vram"]
     return result
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def is_out_of_memory(err: BaseException) -> bool:
@@ -312,6 +353,48 @@ def last_checkpoint(run_dir: Path) -> str | None:
         else:
             shutil.rmtree(candidate, ignore_errors=True)
     return str(max(complete)[1]) if complete else None
+
+
+class RunFinished(Exception):
+    """`--resume` on a run that already trained all its steps: nothing to do."""
+
+
+def checkpoint_step(checkpoint: str | None) -> int:
+    """The step a checkpoint folder was written at (0 for none)."""
+    return int(Path(checkpoint).name.split("-")[-1]) if checkpoint else 0
+
+
+def _check_not_finished(config: TrainConfig) -> None:
+    """RunFinished when the run folder holds a finished run of at least max_steps."""
+    result_path = config.run_dir / "result.json"
+    if not result_path.exists() or not (config.run_dir / "final").is_dir():
+        return
+    try:
+        steps = json.loads(result_path.read_text()).get("final_step")
+    except (ValueError, OSError):
+        return
+    steps = steps if isinstance(steps, int) else checkpoint_step(last_checkpoint(config.run_dir))
+    if steps >= config.max_steps:
+        raise RunFinished(f"{config.run_dir} already finished {steps} of {config.max_steps} steps; nothing to do "
+                          "(raise max_steps to train on, or drop --resume to start over)")
+
+
+def keep_log_until(log_path: Path, step: int) -> None:
+    """Drop training.log rows after `step`: a resumed run trains (and logs) those steps again."""
+    rows = read_log(log_path)
+    kept = [row for row in rows if row.get("step", 0) <= step]
+    if len(kept) < len(rows):
+        tmp = log_path.with_name(log_path.name + ".tmp")
+        tmp.write_text("".join(json.dumps(row) + "\n" for row in kept))
+        tmp.replace(log_path)
+
+
+def resume_hint(run_dir: Path) -> str:
+    """Where a stopped run can go on from, and how (half-written checkpoints are removed on the way)."""
+    checkpoint = last_checkpoint(run_dir)
+    if checkpoint is None:
+        return "no complete checkpoint yet; rerun the same command (without --resume) to start over"
+    return f"last complete checkpoint: {checkpoint}; rerun the same command with --resume to continue from it"
 
 
 def steady_seconds_per_step(log: list[dict]) -> float | None:

@@ -55,8 +55,9 @@ def test_incomplete_names_each_error_and_each_missing_criterion_with_what_would_
     assert decision.errored == {"canary-leak": "ModuleNotFoundError: No module named 'x'"}
     assert "ModuleNotFoundError" in text and "vram-train: needs real or synthetic weights and a CUDA GPU" in text
     assert "coherence: needs real weights" in text, text
-    unselected = decide(all_passed("facts")).render()
-    assert "facts: needs a run that selects it" in unselected, unselected
+    unselected = decide(all_passed("data", "vram-infer")).render()
+    assert "data: needs a run that selects it" in unselected, unselected
+    assert "vram-infer: needs real or synthetic weights and a CUDA GPU (not selected" in unselected, unselected
 
 
 def test_a_partly_evaluated_criterion_is_not_passed():

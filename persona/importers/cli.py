@@ -8,12 +8,14 @@ that is renamed into place only once everything succeeded).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+from persona.data import json_line
+
+from .files import check_output
 from .messages import ImportFailed
 from .pipeline import READERS, format_summary, import_export
 
@@ -30,7 +32,11 @@ def register(data_subparsers) -> argparse.ArgumentParser:
     parser.add_argument("source", choices=sorted(READERS), help="kind of export")
     parser.add_argument("path", type=Path, help="export file or folder (Slack: folder or .zip)")
     parser.add_argument("--me", required=True, help="your user id, name, email or login in that export")
-    parser.add_argument("--out", required=True, type=Path, help="JSONL file to write")
+    parser.add_argument("--out", required=True, type=Path, help="JSONL file to write (a new file outside the export)")
+    parser.add_argument("--region", help="country of phone numbers written without a country code, e.g. DE "
+                                         "(default: the locale's, else US)")
+    parser.add_argument("--redact-private-ips", action="store_true",
+                        help="also redact private addresses (10.x, 192.168.x); public ones always are")
     parser.set_defaults(func=run)
     return parser
 
@@ -41,11 +47,16 @@ def _write_jsonl(records: list[dict], out: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+                stream.write(json_line(record))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _fail(message: str) -> int:
+    print(f"persona data import: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,14 +73,19 @@ def run(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
     try:
-        result = import_export(args.source, args.path, args.me, progress=progress)
+        check_output(args.out, args.path)
+        result = import_export(args.source, args.path, args.me, progress=progress, region=args.region,
+                               redact_private_ips=args.redact_private_ips)
         _write_jsonl(result.records, args.out)
     except ImportFailed as err:
-        print(f"persona data import: {err}", file=sys.stderr)
-        return 2
+        return _fail(str(err))
+    except ValueError as err:  # a bad --region
+        return _fail(f"{args.path}: {err}")
     except OSError as err:
-        print(f"persona data import: {err.filename or args.out}: {err.strerror}", file=sys.stderr)
-        return 2
+        return _fail(f"{err.filename or args.out}: {err.strerror or err}")
+    except (RecursionError, MemoryError, LookupError, TypeError, AttributeError) as err:
+        # A shape no reader rule foresaw: still one line naming the export, never a traceback.
+        return _fail(f"{args.path}: cannot import ({type(err).__name__}: {err})")
     finally:
         if bar is not None:
             bar.close()

@@ -11,17 +11,21 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .messages import Export, ImportFailed, Message, add_alias, read_bytes, read_json, replace_emoji_codes, tidy
+from . import fields
+from .files import check_input, read_bytes, walk
+from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
 
 _NORMAL_TYPES = {"Default", "Reply", "0", "19"}
 _CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
 _RAW_MENTION = re.compile(r"<[@#][!&]?\d+>")
 
 
-def _timestamp_s(value: str, where: str) -> float:
+def _timestamp_s(value, where: str) -> float:
+    if not isinstance(value, str):
+        raise ImportFailed(where, f"'timestamp' must be an ISO 8601 string, got a JSON {fields.json_type(value)}")
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except (TypeError, ValueError):
+    except ValueError:
         raise ImportFailed(where, f"timestamp {value!r} is not ISO 8601") from None
 
 
@@ -31,8 +35,8 @@ def clean_text(text: str) -> str:
     return tidy(replace_emoji_codes(_RAW_MENTION.sub("", text)))
 
 
-def _kind(raw: dict, text: str) -> str:
-    if (raw.get("author") or {}).get("isBot"):
+def _kind(raw: dict, author: dict, text: str) -> str:
+    if author.get("isBot"):
         return "bot"
     if str(raw.get("type", "Default")) not in _NORMAL_TYPES:
         return "system"
@@ -42,33 +46,40 @@ def _kind(raw: dict, text: str) -> str:
     return "message"
 
 
+def _message(raw: dict, where: str, conversation: str, name: str, export: Export) -> Message:
+    author = fields.obj(raw, "author", where)
+    if not author or "timestamp" not in raw:
+        raise ImportFailed(where, "expected 'author' and 'timestamp'")
+    author_id = fields.ident(author, "id", where) or fields.string(author, "name", where) or "unknown"
+    discriminator = fields.ident(author, "discriminator", where)
+    author_name = fields.string(author, "name", where)
+    tag = f"{author_name}#{discriminator}" if discriminator not in ("", "0", "0000") else None
+    add_alias(export.aliases, author_id, author_name, fields.string(author, "nickname", where), tag)
+    text = clean_text(fields.string(raw, "content", where))
+    reference = fields.obj(raw, "reference", where)
+    return Message(conversation=conversation, author_id=author_id, text=text,
+                   timestamp_s=_timestamp_s(raw["timestamp"], where), kind=_kind(raw, author, text), hint=name,
+                   message_id=fields.ident(raw, "id", where), reply_to=fields.ident(reference, "messageId", where))
+
+
 def _read_file(path: Path, export: Export) -> None:
     data = read_json(path, read_bytes(path))
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise ImportFailed(path, "not a DiscordChatExporter JSON export: no 'messages' list")
-    channel = data.get("channel") or {}
-    name = channel.get("name") or path.stem
-    conversation = f"{path.name}:{channel.get('id', name)}"
+    channel = fields.obj(data, "channel", str(path))
+    name = fields.string(channel, "name", str(path)) or path.stem
+    conversation = f"{path.name}:{fields.ident(channel, 'id', str(path)) or name}"
     for i, raw in enumerate(data["messages"]):
-        author = raw.get("author") if isinstance(raw, dict) else None
-        if not isinstance(author, dict) or "timestamp" not in raw:
-            raise ImportFailed(path, f"message {i}: expected 'author' and 'timestamp'")
-        author_id = str(author.get("id") or author.get("name"))
-        discriminator = author.get("discriminator")
-        tag = f"{author.get('name')}#{discriminator}" if discriminator not in (None, "", "0000") else None
-        add_alias(export.aliases, author_id, author.get("name"), author.get("nickname"), tag)
-        text = clean_text(raw.get("content") or "")
-        export.messages.append(Message(
-            conversation=conversation, author_id=author_id, text=text,
-            timestamp_s=_timestamp_s(raw["timestamp"], f"{path}: message {i}"),
-            kind=_kind(raw, text), hint=name, message_id=str(raw.get("id", "")),
-            reply_to=str((raw.get("reference") or {}).get("messageId") or "")))
+        if not isinstance(raw, dict):
+            raise ImportFailed(path, f"message {i}: expected an object, got a JSON {fields.json_type(raw)}")
+        export.messages.append(_message(raw, f"{path}: message {i}", conversation, name, export))
 
 
 def read(path: Path) -> Export:
     """Messages of one exported channel file, or of every .json file in a folder."""
     path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    check_input(path)
+    files = walk(path, (".json",)) if path.is_dir() else [path]
     if not files:
         raise ImportFailed(path, "no .json files in this folder (expected DiscordChatExporter JSON)")
     export = Export([])

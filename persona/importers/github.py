@@ -11,7 +11,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .messages import Export, ImportFailed, Message, add_alias, read_bytes, read_json, tidy
+from . import fields
+from .files import read_bytes
+from .messages import Export, ImportFailed, Message, add_alias, read_json, tidy
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _QUOTE = re.compile(r"^\s*>.*$\n?", re.M)
@@ -22,8 +24,9 @@ def clean_text(body: str) -> str:
     return tidy(_QUOTE.sub("", _HTML_COMMENT.sub("", body)))
 
 
-def _thread(item: dict) -> str:
-    url = item.get("issue_url") or item.get("pull_request_url") or item.get("url") or ""
+def _thread(item: dict, where: str) -> str:
+    url = (fields.string(item, "issue_url", where) or fields.string(item, "pull_request_url", where)
+           or fields.string(item, "url", where))
     # Review comments point at /pulls/N, issue comments on the same PR at /issues/N.
     return url.replace("/pulls/", "/issues/")
 
@@ -35,6 +38,24 @@ def _timestamp_s(value, where: str) -> float:
         raise ImportFailed(where, f"created_at {value!r} is not ISO 8601") from None
 
 
+def _message(item: dict, where: str, titles: dict, export: Export) -> Message:
+    user = item["user"]
+    login = fields.ident(user, "login", where) or fields.ident(user, "id", where) or "unknown"
+    add_alias(export.aliases, login, fields.ident(user, "id", where), fields.string(user, "name", where),
+              fields.string(user, "email", where))
+    text = clean_text(fields.string(item, "body", where))
+    title = fields.string(item, "title", where)
+    if title:
+        text = tidy(f"{title}\n\n{text}")
+    is_bot = fields.string(user, "type", where) == "Bot" or login.endswith("[bot]")
+    thread = _thread(item, where)
+    return Message(conversation=thread, author_id=login, text=text,
+                   timestamp_s=_timestamp_s(fields.string(item, "created_at", where), where),
+                   kind="bot" if is_bot else ("message" if text else "empty"),
+                   hint=titles.get(thread, fields.string(item, "path", where)), message_id=fields.ident(item, "id", where),
+                   reply_to=fields.ident(item, "in_reply_to_id", where))
+
+
 def read(path: Path) -> Export:
     """Every comment (and issue/PR body) of the JSON list."""
     path = Path(path)
@@ -44,21 +65,12 @@ def read(path: Path) -> Export:
     if not isinstance(items, list) or not all(
             isinstance(i, dict) and isinstance(i.get("user"), dict) and "body" in i for i in items):
         raise ImportFailed(path, "not GitHub REST API comments: expected a list of objects with 'user' and 'body'")
-    titles = {_thread(i): i["title"] for i in items if i.get("title")}
+    titles = {}
+    for n, item in enumerate(items):
+        title = fields.string(item, "title", f"{path}: item {n}")
+        if title:
+            titles[_thread(item, f"{path}: item {n}")] = title
     export = Export([])
     for n, item in enumerate(items):
-        user = item["user"]
-        login = str(user.get("login") or user.get("id"))
-        add_alias(export.aliases, login, user.get("id"), user.get("name"), user.get("email"))
-        text = clean_text(item.get("body") or "")
-        if item.get("title"):
-            text = tidy(f"{item['title']}\n\n{text}")
-        is_bot = user.get("type") == "Bot" or login.endswith("[bot]")
-        thread = _thread(item)
-        export.messages.append(Message(
-            conversation=thread, author_id=login, text=text,
-            timestamp_s=_timestamp_s(item.get("created_at"), f"{path}: item {n}"),
-            kind="bot" if is_bot else ("message" if text else "empty"),
-            hint=titles.get(thread, item.get("path", "")), message_id=str(item.get("id", "")),
-            reply_to=str(item.get("in_reply_to_id") or "")))
+        export.messages.append(_message(item, f"{path}: item {n}", titles, export))
     return export

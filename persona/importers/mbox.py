@@ -14,7 +14,8 @@ from email import policy
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
-from .messages import Export, ImportFailed, Message, add_alias, read_bytes, tidy
+from .files import check_input
+from .messages import Export, ImportFailed, Message, add_alias, tidy
 
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|wg)\s*(\[\d+\])?:\s*)+", re.I)
 _ATTRIBUTION = re.compile(r"^(On .{4,200}wrote:|Le .{4,200}a écrit :|Am .{4,200}schrieb .{1,80}:)\s*$",
@@ -44,8 +45,9 @@ def _body(msg) -> tuple[str, bool]:
         return "", has_attachments
     try:
         text = part.get_content()
-    except (LookupError, UnicodeError):
-        text = part.get_payload(decode=True).decode("utf-8", "replace")
+    except (LookupError, UnicodeError, AssertionError, ValueError):
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
         text = html.unescape(_TAG.sub("", re.sub(r"(?i)<br\s*/?>|</p>", "\n", text)))
     return text, has_attachments
@@ -68,7 +70,10 @@ def _kind(msg, address: str, text: str, has_attachments: bool) -> str:
 
 
 def _check_format(path: Path) -> None:
-    if not read_bytes(path).startswith(b"From "):
+    check_input(path, folder_ok=False)
+    with open(path, "rb") as stream:
+        start = stream.read(5)
+    if start != b"From ":
         raise ImportFailed(path, "not an mbox mailbox: it must start with a 'From ' line")
 
 

@@ -59,6 +59,8 @@ class Export:
     """All messages, including the ones to drop."""
     aliases: dict[str, set[str]] = field(default_factory=dict)
     """author_id -> lower-cased identities (id, names, emails, logins) that --me may use."""
+    skipped: list[str] = field(default_factory=list)
+    """Files left out of the import, each as 'path: why' (binary, not UTF-8, a symlink outside)."""
 
 
 def resolve_me(export: Export, me: str) -> set[str]:
@@ -75,33 +77,28 @@ def add_alias(aliases: dict[str, set[str]], author_id: str, *names) -> None:
 
 
 def read_json(path: Path | str, raw: bytes, where: str | None = None):
-    """Parse JSON, or ImportFailed naming the file, line and column."""
+    """Parse JSON, or ImportFailed naming the file, line and column (or the nesting that is too deep)."""
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
         raise ImportFailed(where or path, f"not UTF-8 text (byte {err.start})") from None
     except json.JSONDecodeError as err:
         raise ImportFailed(where or path, f"bad JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
-
-
-def read_bytes(path: Path) -> bytes:
-    """File contents, or ImportFailed saying why it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(path, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(path, "is a directory, expected a file") from None
-    except OSError as err:
-        raise ImportFailed(path, f"cannot read ({err.strerror})") from None
+    except RecursionError:
+        raise ImportFailed(where or path, "JSON nested too deeply to be an export") from None
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def tidy(text: str) -> str:
-    """Trim, drop trailing spaces and collapse runs of blank lines."""
+    """Trim, drop trailing spaces, collapse runs of blank lines; a lone surrogate (from a JSON escape
+    like "\\ud83d" without its pair) becomes U+FFFD, so the text can be written as UTF-8."""
+    text = _LONE_SURROGATE.sub("\ufffd", text.replace("\r\n", "\n"))
     return _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip()
 
 
@@ -116,9 +113,10 @@ EMOJI = {
 }
 """Common emoji codes kept as characters (emoji use is part of a person's style); others go."""
 
-_EMOJI_CODE = re.compile(r":(?=[a-z0-9_+'-]*[a-z+])([a-z0-9_+'-]{1,40}):(?::skin-tone-\d:)?")
+# A code stands apart from the words around it: `user:1042:profile:v3` is a key, not an emoji.
+_EMOJI_CODE = re.compile(r"(?<![\w:]):(?=[a-z0-9_+'-]*[a-z+])([a-z0-9_+'-]{1,40}):(?::skin-tone-\d:)?(?![\w:])")
 
 
 def replace_emoji_codes(text: str) -> str:
-    """':tada:' -> '🎉'; unknown codes are removed."""
+    """':tada:' -> '🎉'; unknown codes are removed; colons inside words (`user:1042:profile:v3`) stay."""
     return _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), ""), text)

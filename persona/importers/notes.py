@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .messages import Export, ImportFailed, Message, add_alias, read_bytes, tidy
+from .files import check_input, read_bytes, walk
+from .messages import Export, ImportFailed, Message, add_alias, tidy
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 PROMPT_AUTHOR = "notes-prompt"
@@ -52,24 +53,44 @@ def split_note(text: str, fallback_title: str) -> list[tuple[str, str]]:
     return _sections(title.strip(), tidy(body))
 
 
+def _note_text(file: Path) -> str:
+    """The note's text; ImportFailed for a binary or non-UTF-8 file."""
+    raw = read_bytes(file)
+    if b"\x00" in raw:
+        raise ImportFailed(file, "binary file (NUL bytes), not a text note")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise ImportFailed(file, f"not UTF-8 text (line {line}, byte {err.start}); re-save it as UTF-8") from None
+
+
 def read(path: Path, me: str = "me") -> Export:
-    """One prompt + note pair per note (or per section of a long note)."""
+    """One prompt + note pair per note (or per section of a long note).
+
+    In a folder, a note that cannot be read (binary, Latin-1, a symlink leading outside) is
+    reported in `Export.skipped` and left out; the import fails only when no note is readable.
+    """
     path = Path(path)
+    check_input(path)
+    export = Export([])
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in NOTE_SUFFIXES and p.is_file())
+        files = walk(path, NOTE_SUFFIXES, export.skipped)
         if not files:
             raise ImportFailed(path, f"no notes in this folder (expected {', '.join(NOTE_SUFFIXES)} files)")
-    elif path.suffix.lower() in NOTE_SUFFIXES or not path.exists():
+    elif path.suffix.lower() in NOTE_SUFFIXES:
         files = [path]
     else:
         raise ImportFailed(path, f"not a notes file: expected one of {', '.join(NOTE_SUFFIXES)} or a folder")
-    export = Export([])
     add_alias(export.aliases, me, me)
     for file in files:
         try:
-            text = read_bytes(file).decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise ImportFailed(file, f"not UTF-8 text (byte {err.start})") from None
+            text = _note_text(file)
+        except ImportFailed as err:
+            if not path.is_dir():
+                raise
+            export.skipped.append(str(err))
+            continue
         mtime = file.stat().st_mtime
         for n, (title, body) in enumerate(split_note(text, file.stem.replace("-", " ").replace("_", " "))):
             conversation = f"{file}#{n}"
@@ -77,4 +98,6 @@ def read(path: Path, me: str = "me") -> Export:
                                            mtime, hint=title, generated=True))
             export.messages.append(Message(conversation, me, body, mtime,
                                            kind="message" if body else "empty", hint=title))
+    if not export.messages:
+        raise ImportFailed(path, f"no readable notes ({len(export.skipped)} skipped: {export.skipped[0]})")
     return export

@@ -10,13 +10,15 @@ Scrubbing happens on every message before pairing, so nothing unscrubbed reaches
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import categorize, discord, github, mbox, notes, slack
-from .messages import KEPT, Export, ImportFailed, resolve_me
+from .files import check_input
+from .messages import KEPT, Export, ImportFailed, Message, resolve_me
 from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
 
@@ -47,6 +49,8 @@ class ImportSummary:
     """Secrets and PII replaced by placeholders, by kind."""
     categories: Counter = field(default_factory=Counter)
     """Proposed categories of the records."""
+    skipped: list[str] = field(default_factory=list)
+    """Files of the export left out, each 'path: why'."""
 
 
 @dataclass
@@ -84,6 +88,15 @@ def build_record(pair: Pair, source: str) -> dict:
         scale *= 0.8
 
 
+_THINK_TAG = re.compile(r"<(/?)think>", re.I)
+
+
+def defuse_think_tags(text: str) -> str:
+    """'<think>' typed in a chat is text, not the model's reasoning markup: '‹think›' keeps it readable
+    without the chat template or `data check` taking it for a reasoning block."""
+    return _THINK_TAG.sub(lambda m: f"‹{m.group(1)}think›", text)
+
+
 def _record(pair: Pair, source: str, scale: float) -> dict:
     proposal = categorize.propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
     answer = {"role": "assistant", "content": truncate(proposal.content, int(ASSISTANT_CHARS * scale))}
@@ -104,6 +117,7 @@ def _record(pair: Pair, source: str, scale: float) -> dict:
 def _read(source: str, path: Path, me: str) -> Export:
     if source not in READERS:
         raise ImportFailed(path, f"unknown source {source!r}; use one of {', '.join(READERS)}")
+    check_input(path)
     if source == "notes":
         return notes.read(path, me)
     return READERS[source](path)
@@ -119,27 +133,53 @@ def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
     raise ImportFailed(path, f"--me {me!r} {what} in this export (most active authors: {known})")
 
 
+def questions_answered(messages: list[Message]) -> dict[int, str]:
+    """id(message) -> text of the message it answers: the one it replies to, else the message
+    before it in its conversation by someone else. Lets the scrubber see "what's the wifi
+    password?" before a bare "bluegoat77"."""
+    by_id = {m.message_id: m for m in messages if m.message_id}
+    last_by_conversation: dict[str, Message] = {}
+    asked = {}
+    for message in sorted(messages, key=lambda m: m.timestamp_s):
+        if message.kind != KEPT:
+            continue
+        target = by_id.get(message.reply_to) if message.reply_to else None
+        previous = target or last_by_conversation.get(message.conversation)
+        if previous is not None and previous.author_id != message.author_id:
+            asked[id(message)] = previous.text
+        last_by_conversation[message.conversation] = message
+    return asked
+
+
 def import_export(source: str, path: Path, me: str, rules: PairingRules | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported."""
+                  progress: Callable[[int, int], None] | None = None, region: str | None = None,
+                  redact_private_ips: bool = False) -> ImportResult:
+    """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported.
+
+    `region` reads phone numbers without a country code (None: the locale's region);
+    `redact_private_ips` also hides private addresses (public ones always go).
+    """
     path = Path(path)
     export = _read(source, path, me)
     source = "email" if source == "mbox" else source
     me_ids = {me} if source == "notes" else resolve_me(export, me)
     _check_me(export, me_ids, me, path)
-    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages))
-    scrubber = make_scrubber()
+    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages),
+                            skipped=list(export.skipped))
+    scrubber = make_scrubber(region, redact_private_ips)
     total = len(export.messages)
+    asked = questions_answered(export.messages)
     for n, message in enumerate(export.messages, start=1):
         if message.kind == KEPT:
-            scrubbed = scrub(message.text, scrubber)
+            scrubbed = scrub(message.text, scrubber, asked.get(id(message), ""))
             message.text = scrubbed.text
             summary.redactions.update(scrubbed.counts)
             summary.my_messages += message.author_id in me_ids
         if progress and (n % 500 == 0 or n == total):
             progress(n, total)
     pairing = pair_messages(export.messages, me_ids, rules or RULES_BY_SOURCE[source])
-    records = [build_record(pair, source) for pair in pairing.pairs]
+    records = [build_record(Pair(defuse_think_tags(p.user), defuse_think_tags(p.assistant), p.hint), source)
+               for p in pairing.pairs]
     if not records:
         raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "
                                  "answers someone else within the time window")
@@ -159,4 +199,5 @@ def format_summary(summary: ImportSummary) -> str:
         f"pairs kept: {summary.pairs_kept} (proposed: {counts(summary.categories)}; review before training)",
         f"dropped: {counts(summary.dropped)}",
         f"redactions: {counts(summary.redactions)}",
+        *(f"skipped: {line}" for line in summary.skipped),
     ])

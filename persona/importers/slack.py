@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
 from pathlib import Path, PurePosixPath
 
+from . import fields
+from .files import check_input, read_bytes, read_zip, walk
 from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -26,18 +27,11 @@ _LINK = re.compile(r"<((?:https?|mailto|ftp):[^|>]+)(?:\|([^>]*))?>")
 
 
 def _files(path: Path) -> dict[str, bytes]:
-    """Relative POSIX path -> bytes of every JSON file in the folder or zip."""
+    """Relative POSIX path -> bytes of every JSON file in the folder or zip (see files.py for the limits)."""
+    check_input(path)
     if path.is_dir():
-        return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*.json")}
-    if not path.exists():
-        raise ImportFailed(path, "no such file or folder")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return {n: archive.read(n) for n in archive.namelist() if n.endswith(".json")}
-    except (zipfile.BadZipFile, EOFError):
-        raise ImportFailed(path, "not a readable zip archive (expected a Slack export folder or .zip)") from None
-    except OSError as err:
-        raise ImportFailed(path, f"cannot read ({err.strerror})") from None
+        return {p.relative_to(path).as_posix(): read_bytes(p) for p in walk(path, (".json",))}
+    return read_zip(path)
 
 
 def _rooted(files: dict[str, bytes], path: Path) -> dict[str, bytes]:
@@ -60,9 +54,9 @@ def clean_text(text: str, names: dict[str, str], channels: dict[str, str]) -> st
     return tidy(replace_emoji_codes(html.unescape(text)))
 
 
-def _kind(raw: dict, text: str, bots: set[str]) -> str:
+def _kind(raw: dict, text: str, bots: set[str], author: str) -> str:
     subtype = raw.get("subtype")
-    if subtype in _BOT_SUBTYPES or raw.get("bot_id") or raw.get("user") in bots:
+    if subtype in _BOT_SUBTYPES or raw.get("bot_id") or author in bots:
         return "bot"
     if subtype not in _NORMAL_SUBTYPES or raw.get("type", "message") != "message":
         return "system"
@@ -71,48 +65,69 @@ def _kind(raw: dict, text: str, bots: set[str]) -> str:
     return "message"
 
 
-def read(path: Path) -> Export:
-    """All messages of a Slack export, threads as their own conversations."""
-    files = _rooted(_files(Path(path)), path)
-    users = read_json(path, files["users.json"], f"{path}/users.json")
-    if not isinstance(users, list):
-        raise ImportFailed(f"{path}/users.json", "expected a list of users")
+def _users(path: Path, files: dict[str, bytes]) -> tuple[dict, dict, set]:
+    """(aliases, display names, bot ids) from users.json."""
+    where = f"{path}/users.json"
+    users = fields.items(read_json(path, files["users.json"], where), where, "users")
     aliases: dict[str, set[str]] = {}
     names, bots = {}, {"USLACKBOT"}
-    for user in users:
-        if not isinstance(user, dict) or not user.get("id"):
+    for n, user in enumerate(users):
+        if not isinstance(user, dict):
             continue
-        profile = user.get("profile") or {}
-        display = profile.get("display_name") or user.get("real_name") or user.get("name") or user["id"]
-        names[user["id"]] = display
-        add_alias(aliases, user["id"], user.get("name"), user.get("real_name"), profile.get("real_name"),
-                  profile.get("display_name"), profile.get("email"))
+        at = f"{where}: user {n}"
+        user_id = fields.ident(user, "id", at)
+        if not user_id:
+            continue
+        profile = fields.obj(user, "profile", at)
+        display = (fields.string(profile, "display_name", at) or fields.string(user, "real_name", at)
+                   or fields.string(user, "name", at) or user_id)
+        names[user_id] = display
+        add_alias(aliases, user_id, fields.string(user, "name", at), fields.string(user, "real_name", at),
+                  fields.string(profile, "real_name", at), fields.string(profile, "display_name", at),
+                  fields.string(profile, "email", at))
         if user.get("is_bot") or user.get("is_app_user"):
-            bots.add(user["id"])
+            bots.add(user_id)
+    return aliases, names, bots
+
+
+def _channels(path: Path, files: dict[str, bytes]) -> dict[str, str]:
     channels = {}
     for listing in _LISTS:
         if listing in files:
-            for entry in read_json(path, files[listing], f"{path}/{listing}") or []:
-                channels[entry.get("id", "")] = entry.get("name") or entry.get("id", "")
+            where = f"{path}/{listing}"
+            entries = read_json(path, files[listing], where)
+            for n, entry in enumerate(fields.items(entries or [], where, "channels")):
+                if isinstance(entry, dict):
+                    channel_id = fields.ident(entry, "id", f"{where}: entry {n}")
+                    channels[channel_id] = fields.string(entry, "name", f"{where}: entry {n}") or channel_id
+    return channels
 
+
+def _message(raw: dict, where: str, channel: str, names, channels, bots) -> Message:
+    text = clean_text(fields.string(raw, "text", where), names, channels)
+    ts = fields.number(raw, "ts", where)
+    thread = fields.ident(raw, "thread_ts", where)
+    in_thread = thread and (thread != str(raw["ts"]) or raw.get("reply_count"))
+    author = fields.ident(raw, "user", where) or fields.ident(raw, "bot_id", where) or "unknown"
+    return Message(conversation=f"{channel}/{thread}" if in_thread else channel, author_id=author, text=text,
+                   timestamp_s=ts, kind=_kind(raw, text, bots, author), hint=channel, message_id=str(raw["ts"]))
+
+
+def read(path: Path) -> Export:
+    """All messages of a Slack export, threads as their own conversations."""
+    path = Path(path)
+    files = _rooted(_files(path), path)
+    aliases, names, bots = _users(path, files)
+    channels = _channels(path, files)
     day_files = sorted(n for n in files if "/" in n and _DAY_FILE.match(PurePosixPath(n).name))
     if not day_files:
         raise ImportFailed(path, "not a Slack export: no per-day message files (channel/YYYY-MM-DD.json)")
     messages = []
     for name in day_files:
         channel = str(PurePosixPath(name).parent)
-        day = read_json(path, files[name], f"{path}/{name}")
-        if not isinstance(day, list):
-            raise ImportFailed(f"{path}/{name}", "expected a list of messages")
-        for raw in day:
-            if not isinstance(raw, dict) or "ts" not in raw:
-                continue
-            text = clean_text(raw.get("text") or "", names, channels)
-            thread = raw.get("thread_ts")
-            in_thread = thread and (thread != raw["ts"] or raw.get("reply_count"))
-            messages.append(Message(
-                conversation=f"{channel}/{thread}" if in_thread else channel,
-                author_id=raw.get("user") or raw.get("bot_id") or "unknown",
-                text=text, timestamp_s=float(raw["ts"]), kind=_kind(raw, text, bots),
-                hint=channel, message_id=raw["ts"]))
+        where = f"{path}/{name}"
+        day = fields.items(read_json(path, files[name], where), where, "messages")
+        for n, raw in enumerate(day):
+            if isinstance(raw, dict) and "ts" in raw:
+                messages.append(_message(raw, f"{where}: message {n}", channel, names, channels, bots))
     return Export(messages, aliases)

@@ -1,0 +1,101 @@
+"""Secrets by their label: `NAME=value` for any password/secret/token/key name, `.netrc`, URLs.
+
+The forms people paste: env files and shell (`export DB_PASS=…`), YAML (`POSTGRES_PASSWORD: "…"`),
+JSON (`"apiKey": "…"`), INI and TOML (`password = …`), `.netrc` (`machine h login u password p`)
+and URLs or DSNs with credentials (`redis://:pass@host`, an empty user included). A name with
+PASS/PWD in it hides whatever it holds; a SECRET/TOKEN/KEY/AUTH name only a value that looks
+like a credential, so `primary_key: id` and `max_tokens=2048` stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .types import Redaction, trimmed
+from .words import is_reference, looks_like_credential
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.-]*"
+_ASSIGNMENT = re.compile(
+    r"(?<![\w.-])(?P<q>[\"']?)(?P<name>" + _NAME + r")(?P=q)[ \t]*(?::=|=>|[:=])[ \t]*"
+    r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'`]+)")
+_PASSWORD_PIECES = {"pass", "password", "passwd", "passphrase", "passcode", "pwd", "pw", "passwort", "kennwort"}
+_SECRET_PIECES = {"secret", "secrets", "token", "tokens", "apikey", "credential", "credentials", "auth",
+                  "authtoken", "privatekey", "accesskey", "secretkey", "signature", "sig", "salt", "dsn"}
+_NOT_SECRET_KEY = {"primary", "sort", "foreign", "partition", "cache", "public", "unique", "composite",
+                   "lookup", "object", "row", "range", "hash", "dedup", "idempotency", "group", "routing",
+                   "shard", "index", "map", "hot", "short", "the", "a", "my"}
+_NOT_SECRET_SUFFIX = {"len", "length", "min", "max", "policy", "file", "path", "ttl", "expiry", "expires",
+                      "expiration", "seconds", "secs", "minutes", "hours", "days", "url", "uri", "endpoint",
+                      "header", "name", "type", "id", "ids", "count", "size", "hint", "field", "prompt",
+                      "label", "reset", "rotation", "required", "enabled", "disabled", "mode", "algorithm",
+                      "version", "limit", "limits", "usage", "prefix", "format", "env", "var", "ref", "strength",
+                      "hash", "hashed", "digest", "hasher", "validator", "validation", "confirm", "confirmation",
+                      "input", "form", "widget", "error", "errors", "message", "changed", "updated", "at"}
+_CODE_VALUE = re.compile(r"^[A-Za-z_][\w.]*[(\[]|^(?:self|this|args|opts|options|config|cfg|settings|request|params)\.")
+_NETRC = re.compile(r"(?i)\b(?:password|passwd|account)\s+(?P<value>\S+)")
+_NETRC_CONTEXT = re.compile(r"(?i)\b(?:machine\s+\S+|default)\s+(?:\S+\s+){0,4}?login\b")
+_URL_CREDENTIALS = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{1,20}://(?P<user>[^\s:/@]*):(?P<value>[^\s@/]+)@(?=[\w\[.-])")
+
+
+def name_pieces(name: str) -> list[str]:
+    """'POSTGRES_PASSWORD' -> ['postgres', 'password']; 'apiKey' -> ['api', 'key']."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [p for p in re.split(r"[_.\-]+", spaced.lower()) if p]
+
+
+def name_kind(name: str) -> str | None:
+    """'password' for a PASS/PWD name, 'secret' for a SECRET/TOKEN/KEY/AUTH one, None otherwise."""
+    pieces = name_pieces(name)
+    if not pieces or pieces[-1] in _NOT_SECRET_SUFFIX:
+        return None
+    if any(p in _PASSWORD_PIECES or p.endswith("password") for p in pieces):
+        return "password"
+    if any(p in _SECRET_PIECES or p.endswith(("secret", "token", "apikey")) for p in pieces):
+        return "secret"
+    if pieces[-1] in ("key", "keys") and (len(pieces) == 1 or pieces[-2] not in _NOT_SECRET_KEY):
+        return "secret"
+    return None
+
+
+def _value_span(m: re.Match) -> tuple[int, int]:
+    start, end = m.span("value")
+    if m.group("value")[:1] in "\"'":
+        return start + 1, end - 1
+    return trimmed(m.string, start, end, ",;)]}")
+
+
+def find_assignments(text: str) -> list[Redaction]:
+    """Values assigned to secret names, in any of the module docstring's forms."""
+    found, pos = [], 0
+    # Scan on from each value, not past it: `settings.ini: admin_pass = x` holds two assignments.
+    while (m := _ASSIGNMENT.search(text, pos)) is not None:
+        pos = m.start("value")
+        kind = name_kind(m.group("name"))
+        if kind is None:
+            continue
+        start, end = _value_span(m)
+        value = text[start:end]
+        if not value or is_reference(value) or _CODE_VALUE.match(value) or name_kind(value) and value.isidentifier():
+            continue
+        if kind == "password" and len(value) >= 3 or kind == "secret" and looks_like_credential(value):
+            found.append(Redaction("password" if kind == "password" else "secret_assignment", start, end))
+    return found
+
+
+def find_netrc(text: str) -> list[Redaction]:
+    """`password X` after `machine H login U` (or `default login U`)."""
+    if not _NETRC_CONTEXT.search(text):
+        return []
+    return [Redaction("password", *m.span("value")) for m in _NETRC.finditer(text)
+            if not is_reference(m.group("value"))]
+
+
+def find_url_credentials(text: str) -> list[Redaction]:
+    """The password of `scheme://user:password@host`, with or without a user."""
+    return [Redaction("basic_auth", *m.span("value")) for m in _URL_CREDENTIALS.finditer(text)]
+
+
+def find(text: str) -> list[Redaction]:
+    """Every labelled secret: assignments, .netrc lines and URL credentials."""
+    return find_assignments(text) + find_netrc(text) + find_url_credentials(text)
