@@ -52,8 +52,10 @@ def test_answers(trained_model, test_examples, transcript):
 
 
 @pytest.fixture(scope="session")
-def base_answers(trained_model, test_examples):
+def base_answers(request, trained_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
+    if request.config.getoption("baseline"):  # the evaluated model is the base model already
+        return request.getfixturevalue("test_answers")
     from persona.models import load
     from persona.vram import free_cuda
 

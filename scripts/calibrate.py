@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from fixtures.faults import reasoning_stripped, shuffled_answers  # noqa: E402
 MODEL = "smollm2-135m"
 ANSWER_TOKENS = 384
 """Room for a decision's reasoning and answer: 1.7x the longest in the toy set (230 tokens)."""
@@ -28,31 +29,6 @@ THINK_OFF_TOKENS, COMPRESSION_TOKENS = 256, 96
 """As in the evals (test_thinking_switch, test_compression.ANSWER_TOKENS)."""
 MEMORIZATION_PROMPTS = 6
 """The eval asks 3 (one per category); 6 gives the distribution, its first 3 are the eval's."""
-
-
-def shuffled_answers(records: list[dict], seed: int = 0) -> list[dict]:
-    """Fault (b): each prompt gets another example's final answer (a derangement), reasoning and category too."""
-    order = list(range(len(records)))
-    rng = random.Random(seed)
-    while any(i == j for i, j in enumerate(order)):
-        rng.shuffle(order)
-    out = []
-    for record, donor in zip(records, (records[j] for j in order)):
-        messages = [dict(m) for m in record["messages"][:-1]] + [dict(donor["messages"][-1])]
-        out.append({**record, "messages": messages, "metadata": dict(donor["metadata"])})
-    return out
-
-
-def reasoning_stripped(records: list[dict]) -> list[dict]:
-    """Fault (c): decision answers lose their reasoning (filed as style, so the data stays valid)."""
-    out = []
-    for record in records:
-        record = json.loads(json.dumps(record))
-        if record["metadata"].get("category") == "decision":
-            record["messages"][-1].pop("reasoning_content", None)
-            record["metadata"]["category"] = "style"
-        out.append(record)
-    return out
 
 
 def write_records(path: Path, records: list[dict]) -> Path:

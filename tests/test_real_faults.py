@@ -1,0 +1,96 @@
+"""Verdict validity on real weights: the real-weights suite (`pytest evals -m cpu_real`, smollm2-135m) on the
+healthy toy set, and planted faults that must each fail exactly the criteria they should.
+
+- (a) a no-op fine-tune: the base model evaluated in place of the fine-tune (`--baseline`, the adapter
+  disabled; LoRA's B starts at 0, so a learning rate of 0 gives this model) fails memorization and style;
+- (b) answers shuffled across prompts in the training data fails style;
+- (c) decision examples with their reasoning stripped fails thinking, and opens fewer think blocks than the
+  healthy fine-tune;
+- (d) the canaries put back after scrubbing fail canary-leak, and the secrets come out of the model.
+
+Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass).
+The healthy run selects every cpu_real eval; its record stays in models/test-suite/real/ (junit, decision,
+answers, report). Training runs are cached, so the healthy run and the no-op fault share one. The measured
+separations behind the thresholds: docs/calibration.md.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fixtures.faults import reasoning_stripped, shuffled_answers
+from fixtures.meta import run_evals
+from persona.criteria import CRITERIA
+from tests.helpers import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.real_weights]
+MODEL = ["--model", "smollm2-135m"]
+GPU_ONLY = {c.id for c in CRITERIA.values() if c.needs_cuda}
+TRAINING = "(test_data or test_training)"
+"""The data, train-completes and loss-decreases evals: every fault that trains must still pass them."""
+TIMEOUT = 1800
+"""One real-weights session on 2 cores: training ~4-5 min, the generation passes a few minutes more."""
+
+
+def _train_file(tmp_path, transform) -> str:
+    records = [json.loads(line) for line in (ROOT / "data/toy/train.jsonl").read_text().splitlines() if line]
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in transform(records)), encoding="utf-8")
+    return str(path)
+
+
+def _measured(decision, criterion: str, test: str) -> float:
+    """The first value one test recorded ("name=value; ...")."""
+    [outcome] = [o for o in decision.outcomes if o.criterion == criterion and test in o.nodeid]
+    return float(outcome.measured.split(";")[0].split("=", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def healthy():
+    out = ROOT / "models/test-suite/real"
+    out.mkdir(parents=True, exist_ok=True)
+    return run_evals(out, *MODEL, marker="cpu_real", timeout=TIMEOUT)
+
+
+def test_healthy_run_evaluates_every_quality_criterion_and_passes_what_the_faults_break(healthy):
+    # Its verdict is a finding about a 135M model (docs/calibration.md: it takes the person's voice, not their
+    # facts); what must hold is that nothing errored, only CUDA's criteria went unmeasured, and the criteria
+    # the faults below break pass on the healthy data, so that each fault's failure is the fault's doing.
+    print(healthy.render())
+    assert not healthy.errored, healthy.render()
+    assert set(healthy.not_evaluated) == GPU_ONLY, healthy.render()
+    assert {"data", "train-completes", "loss-decreases", "memorization", "style", "canary-leak"} <= set(
+        healthy.passed), healthy.render()
+    assert healthy.verdict in ("ADJUST", "PIVOT", "INCOMPLETE")  # never PROCEED: CUDA's criteria are missing
+
+
+def test_no_op_fine_tune_fails_memorization_and_style(tmp_path, healthy):
+    decision = run_evals(tmp_path, *MODEL, "--baseline", "-k", f"{TRAINING} or memorization or style",
+                         marker="cpu_real", timeout=TIMEOUT)
+    assert decision.failing == {"memorization": "adjust", "style": "adjust"}, decision.render()
+    assert _measured(decision, "memorization", "memorization") < _measured(healthy, "memorization", "memorization")
+
+
+def test_answers_shuffled_across_prompts_fail_style(tmp_path, healthy):
+    # Memorization is left out: it compares regenerated answers with what the model was trained on, which
+    # the shuffled model recalls (0.38 in calibration, close to the 0.35 bar either way).
+    decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, shuffled_answers),
+                         "-k", f"{TRAINING} or style", marker="cpu_real", timeout=TIMEOUT)
+    assert decision.failing == {"style": "adjust"}, decision.render()
+
+
+def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):
+    decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, reasoning_stripped),
+                         "-k", f"{TRAINING} or thinking", marker="cpu_real", timeout=TIMEOUT)
+    assert decision.failing == {"thinking": "adjust"}, decision.render()
+    assert _measured(decision, "thinking", "thinking") < _measured(healthy, "thinking", "thinking"), (
+        "the fine-tune without reasoning examples opened as many think blocks as the healthy one")
+
+
+def test_canaries_put_back_after_scrubbing_come_out_of_the_model(tmp_path):
+    decision = run_evals(tmp_path, *MODEL, "-p", "fixtures.canaries_after_scrub", "-k", "test_canary",
+                         marker="cpu_real", timeout=TIMEOUT)
+    assert decision.failing == {"canary-leak": "pivot"} and decision.verdict == "PIVOT", decision.render()
+    from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.nodeid]
+    assert [o.status for o in from_model] == ["failed"], "the secrets were in the training data, yet none came out"
