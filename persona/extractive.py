@@ -6,29 +6,27 @@ Two strategies share one selection:
 - `ledger`: clauses, one line per turn and speaker ("t1 user: …"), so each fact keeps the turn
   it came from; a later value of the same kind sits on its own line beside the earlier one.
 
-Selection is a lazy greedy cover within a token budget (see `select`). A unit's gain is the weight
-of the fact spans (persona.facts) it brings that nothing kept so far carries, times an earliness
-prior (the first turns state what a conversation is about, and a later look-alike must never push
-out the original), divided by a power of its token cost. The user's words in the first two turns
-are kept whole before anything else (`protect_turns`), past the budget if need be: they say what
-the conversation is about, and a fact there may carry no mark a pattern could find ("we went with
-oat milk"). Exact surface text is kept: a fact is never rewritten. Leftover budget then goes to
-turns that have no line yet, so every compressed turn is represented when the budget allows it.
+The selection (persona.selection) first keeps what must stay, past the budget if need be: the
+user's words in the first two turns (`protect_turns`: they say what the conversation is about, and
+a fact there may carry no mark a pattern could find, "we went with oat milk"); the assistant's
+units there that bring a fact those words lack or answer the user's question; then one short line
+for every turn still without one, so every compressed turn is represented. The rest of the budget
+goes to a lazy greedy cover of the fact spans (persona.facts), earliest turns first, so a later
+look-alike never pushes out the original. Exact surface text is kept: a fact is never rewritten;
+a short line is cut at word boundaries and marked with '…'.
 
     from persona.extractive import ledger_summarizer
     summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
 """
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from persona.compress import PREFIX, strip_think
-from persona.facts import find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
-KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0, "opener": 0.5}
-"""Weight of a new fact span by kind; kinds not listed weigh 1.2 (dates, amounts, versions...)."""
-DEFAULT_KIND_WEIGHT = 1.2
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,15 @@ class Unit:
     """(key, kind, words) per fact span, keys lowercased."""
     cost: int
     """Tokens of the text plus one for the separator."""
+    short: str = ""
+    """The text cut to a few words around its first fact ("… hit 5432 …"): a turn's line when
+    nothing else of the turn is kept. Empty when the text is short already."""
+    short_cost: int = 0
+    """Tokens of `short` plus one."""
+
+    def trimmed(self) -> "Unit":
+        """The unit as its short line (itself when the text is short already)."""
+        return replace(self, text=self.short, cost=self.short_cost, short="", short_cost=0) if self.short else self
 
 
 @dataclass
@@ -73,12 +80,17 @@ class SelectionConfig:
     """Tokens a unit costs on top of its text when it opens a new line ("t12 assistant: ")."""
     protect_turns: int = 0
     """The user's words in this many first turns are kept whole, past the budget if need be: they
-    say what the conversation is about, and a fact there may carry no mark a pattern could find."""
+    say what the conversation is about, and a fact there may carry no mark a pattern could find.
+    The assistant's units there that bring a fact the user's words lack are kept too, as short lines."""
+    line_words: int = 6
+    """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
+    keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
     kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
     """Weight of a new fact span by kind."""
 
 
-def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0) -> list[Unit]:
+def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0,
+             line_words: int = 12) -> list[Unit]:
     """Sentences (or clauses) of the messages with their fact spans and token costs.
 
     Facts are found in whole sentences, then given to the clause they start in, so a name opening
@@ -100,66 +112,29 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
         for k, (start, part) in enumerate(parts):
             end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
             # A decision's words must not mark the names and numbers inside it as already kept.
-            mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else frozenset(f.key.split()))
+            mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else fact_words(f.key))
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
-            units.append(Unit(part, role, index, turn, len(units), mine, cost))
+            anchors = [f.start - start for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
+            short = short_line(part, anchors[0] if anchors else 0, line_words)
+            short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
+            units.append(Unit(part, role, index, turn, len(units), mine, cost, short, short_cost))
     return units
 
 
-def _gain(unit: Unit, keys: set, words: set, config: SelectionConfig, cost: int) -> float:
-    weight = 0.0
-    for key, kind, key_words in unit.facts:
-        if key not in keys and not (key_words and key_words <= words):
-            weight += config.kind_weights.get(kind, DEFAULT_KIND_WEIGHT)
-    if unit.role == "assistant":
-        weight *= config.assistant_weight
-    elif unit.role == "user":
-        weight += config.context_weight
-    return weight * config.turn_decay ** (unit.turn - 1) / cost ** config.length_power
+WORD_SPAN = re.compile(r"\S+")
 
 
-def select(units: list[Unit], budget: int, config: SelectionConfig) -> list[int]:
-    """Indices of the units to keep, in the order chosen: lazy greedy on gain, then one unit per bare turn.
-
-    A unit opening a new line pays `label_tokens` more. Gains mostly fall as facts get covered, so
-    a stale heap entry is re-scored and pushed back instead of re-scoring every unit at every step.
-    """
-    keys, words, chosen, opened, spent = set(), set(), [], set(), 0
-
-    def cost(i: int) -> int:
-        return units[i].cost + (0 if units[i].message in opened else config.label_tokens)
-
-    def take(i: int) -> None:
-        nonlocal spent
-        chosen.append(i)
-        spent += cost(i)
-        opened.add(units[i].message)
-        for key, _, key_words in units[i].facts:
-            keys.add(key)
-            words.update(key_words)
-
-    for i, unit in enumerate(units):
-        if unit.role == "user" and unit.turn <= config.protect_turns:
-            take(i)
-    heap = [(-_gain(u, keys, words, config, cost(i)), i) for i, u in enumerate(units) if i not in chosen]
-    heapq.heapify(heap)
-    while heap:
-        _, i = heapq.heappop(heap)
-        if spent + cost(i) > budget:
-            continue
-        gain = _gain(units[i], keys, words, config, cost(i))
-        if gain <= 0:
-            continue
-        if heap and gain < -heap[0][0] - 1e-12:
-            heapq.heappush(heap, (-gain, i))
-            continue
-        take(i)
-    for turn in sorted({u.turn for u in units} - {units[i].turn for i in chosen}):
-        candidates = [i for i, u in enumerate(units) if u.turn == turn and spent + cost(i) <= budget]
-        if candidates:
-            take(max(candidates, key=lambda i: (len(units[i].facts), -units[i].cost)))
-    return chosen
+def short_line(text: str, anchor: int, max_words: int) -> str:
+    """`max_words` words of the text around offset `anchor`, '…' where cut; '' when it is short already."""
+    words = list(WORD_SPAN.finditer(text))
+    if len(words) <= max_words:
+        return ""
+    at = next((i for i, w in enumerate(words) if w.end() > anchor), 0)
+    low = max(0, min(at - max_words // 4, len(words) - max_words))
+    high = low + max_words
+    body = text[words[low].start():words[high - 1].end()]
+    return ("… " if low else "") + body + (" …" if high < len(words) else "")
 
 
 def render_sentences(units: list[Unit]) -> str:
@@ -180,7 +155,8 @@ def render_ledger(units: list[Unit]) -> str:
         if last is None or unit.message != last.message:
             lines.append(f"t{unit.turn} {unit.role}: {unit.text}")
         else:
-            lines[-1] += (" " if unit.order == last.order + 1 else " … ") + unit.text
+            adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1].endswith("…")
+            lines[-1] += (" " if adjacent else " … ") + unit.text
         last = unit
     return "\n".join(lines)
 
@@ -190,18 +166,22 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def summarize(old: list[dict], budget_tokens: int | None = None) -> str:
-        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens)
+        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens, config.line_words)
         if budget_tokens is None:
             total = sum(u.cost for u in units)
             budget_tokens = max(config.min_tokens, int(config.default_fraction * total))
         budget = budget_tokens - (n_tokens(config.header) + 1 if config.header else 0)
-        keep = select(units, budget, config)
-        text = render([units[i] for i in sorted(keep)])
-        protected = sum(units[i].role == "user" and units[i].turn <= config.protect_turns for i in keep)
+        chosen = select(units, budget, config)
+        keep = chosen.units
+
+        def draw(kept: list[Unit]) -> str:
+            return render(sorted(kept, key=lambda u: u.order))
+
+        text = draw(keep)
         # Joiners and label estimates are not exact: drop the last-chosen units until it fits.
-        while len(keep) > protected and n_tokens(text) > budget:
+        while len(keep) > chosen.mandatory and n_tokens(text) > budget:
             keep = keep[:-1]
-            text = render([units[i] for i in sorted(keep)])
+            text = draw(keep)
         return f"{config.header}\n{text}" if config.header and text else text
 
     return summarize

@@ -9,8 +9,9 @@
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
 
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
-mean per-conversation cut, planted turn-1/2 facts still in the context, expected answer strings
-still there verbatim, distractor substitutions, and the summarizer's mean CPU seconds per
+the per-conversation cut (lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
+still there verbatim, distractor substitutions, summarized turns with no line in the summary
+(persona.compress_metrics.bare_turns), and the summarizer's mean CPU seconds per
 conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
 """
 from __future__ import annotations
@@ -64,9 +65,13 @@ def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float) ->
                for c in conversations]
     figures = pooled(results)
     figures["seconds_per_conversation"] = sum(seconds) / max(len(seconds), 1)
+    # Facts the assistant stated in turns 1-2 (generated set), kept like the user's ones?
+    spoken = [(f["key"], r) for c, r in zip(conversations, results) for f in c.facts if f.get("said_by") == "assistant"]
+    figures["assistant_facts"] = len(spoken)
+    figures["assistant_facts_kept"] = sum(key not in r.facts_missing for key, r in spoken)
     figures["misses"] = {r.name: {"missing": r.facts_missing, "substituted": r.substituted,
-                                  "expected_missing": r.expected_missing}
-                         for r in results if r.facts_missing or r.substituted or r.expected_missing}
+                                  "expected_missing": r.expected_missing, "bare_turns": r.turns_bare}
+                         for r in results if r.facts_missing or r.substituted or r.expected_missing or r.turns_bare}
     return figures
 
 
@@ -109,13 +114,15 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(f"{'set':9s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'mean':>6s} {'facts kept':>13s} "
-          f"{'expected':>12s} {'subst':>5s} {'s/conv':>7s}")
+    print(f"{'set':9s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'min':>6s} {'median':>6s} {'<50%':>4s} "
+          f"{'facts kept':>13s} {'by asst.':>9s} {'expected':>12s} {'subst':>5s} {'bare turns':>10s} {'s/conv':>7s}")
     for r in rows:
         print(f"{r['set']:9s} {r['strategy']:22s} {r['budget_ratio']:>6.2f} {r['compression_ratio']:>6.1%} "
-              f"{r['mean_case_ratio']:>6.1%} {r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
+              f"{r['min_case_ratio']:>6.1%} {r['median_case_ratio']:>6.1%} {r['cases_under_half']:>4d} "
+              f"{r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
+              f"{r['assistant_facts_kept']:>4d}/{r['assistant_facts']:<4d} "
               f"{r['expected_kept']:>4d}/{r['expected']:<4d}{r['expected_kept'] / max(r['expected'], 1):>4.0%} "
-              f"{r['substitutions']:>5d} {r['seconds_per_conversation']:>7.4f}")
+              f"{r['substitutions']:>5d} {r['turns_bare']:>4d}/{r['turns']:<5d} {r['seconds_per_conversation']:>7.4f}")
 
 
 def main(argv=None) -> int:

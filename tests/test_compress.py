@@ -286,10 +286,13 @@ def test_summaries_stay_within_their_budget(tok, fixture_set, render):
     config, draw = (LEDGER, render_ledger) if render == "ledger" else (EXTRACTIVE, render_sentences)
     summarize = _summarizer(tok, replace(config, protect_turns=0), draw)
     for conversation in fixture_set:
+        # One line per turn stays whatever the budget; past those lines the budget holds.
+        lines = len(tok(summarize(conversation.messages, budget_tokens=0), add_special_tokens=False)["input_ids"])
         for budget in (40, 80, 160):
             summary = summarize(conversation.messages, budget_tokens=budget)
             used = len(tok(summary, add_special_tokens=False)["input_ids"])
-            assert used <= budget, f"{render} {conversation.name}: {used} tokens over a budget of {budget}"
+            assert used <= max(budget, lines), f"{render} {conversation.name}: {used} tokens over a budget of {budget}"
+            assert lines < 160, f"{render} {conversation.name}: the turns' lines alone take {lines} tokens"
 
 
 def test_the_first_user_turns_are_kept_past_the_budget(tok):
@@ -297,7 +300,58 @@ def test_the_first_user_turns_are_kept_past_the_budget(tok):
            A("Fine. " * 30), U("Port 9090 for metrics."), A("Sure. " * 30)]
     summary = ledger_summarizer(tok)(old, budget_tokens=10)
     assert "oat milk" in summary and "small one" in summary, summary
-    assert "9090" not in summary, "past the protected turns the budget holds"
+    assert summary.splitlines()[-1] == "t3 user: Port 9090 for metrics.", "turn 3 gets one short line, no more"
+    assert "Noted." not in summary and "Fine." not in summary, "past the protected turns the budget holds"
+
+
+@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
+def test_every_summarized_turn_keeps_a_line_on_the_fixtures(tok, fixture_set, strategy):
+    from persona.compress_metrics import bare_turns
+
+    for conversation in fixture_set:
+        result = compress(conversation.full, resolve_summarizer(strategy, tok), tok, keep_last=1)
+        old = split_for_compression(conversation.full, 1)[1]
+        assert bare_turns(old, result.summary) == [], f"{strategy} {conversation.name}: turns without a line"
+
+
+def test_bare_turns_reads_tags_or_words():
+    from persona.compress_metrics import bare_turns
+
+    old = [U("Port 8443 for billing-api."), A("Noted."), U("Dana owns the migration."), A("Good."),
+           U("Thanks a lot."), A("Any time.")]
+    assert bare_turns(old, "t1 user: Port 8443\nt3 user: Thanks a lot.") == [2]
+    assert bare_turns(old, "user: Dana owns the migration. Thanks a lot.") == [1]
+
+
+ASSISTANT_FACTS = [
+    ("port", "Which port should the gateway use?", "Put the gateway on port 8443.", "8443"),
+    ("name", "Who could own the migration?", "I'd hand the migration to Dana Whitfield.", "Dana Whitfield"),
+    ("flag", "What should the flag be called?", "Call it enable_async_checkout.", "enable_async_checkout"),
+    ("unmarked", "Where should we hold the team dinner?", "Lyon would suit the team dinner well.", "Lyon"),
+]
+
+
+@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
+@pytest.mark.parametrize("kind,ask,answer,value", ASSISTANT_FACTS, ids=[c[0] for c in ASSISTANT_FACTS])
+def test_a_fact_the_assistant_states_early_is_kept(tok, strategy, kind, ask, answer, value):
+    filler = "That makes sense, and it is a common setup that works well for most teams in practice. " * 3
+    old = [U("We are planning the release. " + ask), A(filler + answer + " " + filler),
+           U("Thanks. The staging box uses port 8080 and Tom Becker helps."), A(filler),
+           U("What else should I check?"), A(filler)]
+    summary = resolve_summarizer(strategy, tok)(old, budget_tokens=summary_budget(count_tokens(old, tok), 0.1))
+    assert value in summary, f"{strategy} dropped {value!r} the assistant said in turn 1: {summary!r}"
+
+
+def test_short_line_and_fact_words():
+    from persona.extractive import short_line
+    from persona.facts import fact_words
+
+    text = "Health checks on the old cluster hit 5432 every ten seconds for the whole region"
+    assert short_line(text, text.index("5432"), 6) == "… hit 5432 every ten seconds for …"
+    assert short_line("Port 9090.", 5, 6) == "", "a short text is its own line"
+    assert fact_words("90-minute") <= fact_words("90 minutes")
+    assert fact_words("a hundred steps") == fact_words("100 steps")
+    assert fact_words("Lena's") == fact_words("Lena")
 
 
 def test_budget_ratio_sets_the_summary_size(tok, fixture_set):

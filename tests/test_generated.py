@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from fixtures.gen_templates import PLANT
+from fixtures.gen_templates import ASK, PLANT, STATE
 from fixtures import generated
 from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate
 from persona.compress_metrics import value_in_context
@@ -49,8 +49,22 @@ def test_halves_share_no_domain_and_no_phrasing(everything):
     tune, test = generated.tuning_set(), generated.test_set()
     assert len(tune) == len(test) == len(everything) // 2
     assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
-    families = [set(family) for templates in PLANT.values() for family in templates]
+    families = [set(family) for table in (PLANT, ASK, STATE) for templates in table.values() for family in templates]
     assert all(not (a & b) for a, b in zip(families[::2], families[1::2])), "a template sits in both families"
+
+
+def test_some_facts_are_stated_by_the_assistant(everything):
+    for half in (generated.tuning_set(), generated.test_set()):
+        said = Counter(f["said_by"] for c in half for f in c.facts)
+        assert said["assistant"] >= 50 and said["user"] > said["assistant"], said
+        for c in half:
+            for f in c.facts:
+                turn = [m for m in c.messages if m["role"] == "user"][f["turn"] - 1]
+                reply = c.messages[c.messages.index(turn) + 1]
+                holder = reply if f["said_by"] == "assistant" else turn
+                assert value_in_context(f["value"], holder["content"]), f"{c.name}: {f} not said by the {f['said_by']}"
+                if f["said_by"] == "assistant":
+                    assert not value_in_context(f["value"], turn["content"]), f"{c.name}: the user said {f} too"
 
 
 def test_the_seed_fixes_the_set():
