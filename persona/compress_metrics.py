@@ -166,13 +166,13 @@ def _grams(text: str, n: int) -> set[tuple]:
     return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
-TURN_TAG = re.compile(r"^t(\d+) (?:user|assistant|system):", re.M)
+TURN_TAG = re.compile(r"^t(\d+)(?: (?:user|assistant|system))?:", re.M)
 
 
 def bare_turns(old: list[dict], summary: str, n_words: int = LINE_WORDS) -> list[int]:
     """1-based user/assistant turns of the summarized messages that have no line in the summary.
 
-    A summary whose lines carry turn tags ("t3 user: …", the ledger) is read by its tags. Otherwise
+    A summary whose lines carry turn tags ("t3: …", "t3 assistant: …", the ledger) is read by its tags. Otherwise
     a turn has a line when the summary holds `n_words` consecutive words of that turn (case aside);
     words a turn shares with others ("thanks, that helps") then count for each of them.
     """
@@ -215,13 +215,17 @@ class CaseResult:
 
 
 def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_last: int = 1,
-                  budget_ratio: float = BUDGET_RATIO) -> CaseResult:
-    """Compress one conversation and check its planted facts and expected answer strings."""
-    result = compress(conversation.full, summarizer, tokenizer, keep_last=keep_last, budget_ratio=budget_ratio)
+                  budget_ratio: float = BUDGET_RATIO, with_question: bool = True) -> CaseResult:
+    """Compress one conversation and check its planted facts and expected answer strings.
+
+    `with_question=False` compresses the history alone, as `persona compress FILE` does with a
+    fixture file (it reads "messages" only): the same summary, fewer tokens in both counts."""
+    messages = conversation.full if with_question else conversation.messages
+    result = compress(messages, summarizer, tokenizer, keep_last=keep_last, budget_ratio=budget_ratio)
     missing = missing_facts(result.messages, conversation.facts)
     substituted = distractor_substitutions(result.messages, conversation.facts, conversation.distractors)
     text = context_text(result.messages)
-    old = split_for_compression(conversation.full, keep_last)[1]
+    old = split_for_compression(messages, keep_last)[1]
     n_turns = sum(m["role"] == "user" for m in old) or int(bool(old))
     return CaseResult(conversation.name, result, len(conversation.facts), [f["key"] for f in missing], substituted,
                       [e for e in conversation.expected if not value_in_context(e, text)], len(conversation.expected),
