@@ -35,7 +35,7 @@ SUMMARY_PROMPT = (
     "sentences, no preamble, no bullet headers."
 )
 """System prompt of the model summarizer."""
-BUDGET_RATIO = 0.2
+BUDGET_RATIO = 0.15
 """Default share of the summarized turns' tokens a summary may use (chosen in docs/benchmarks.md)."""
 MIN_SUMMARY_TOKENS = 40
 """Floor of a summary's budget, so a model summarizer still has a few sentences. The extractive

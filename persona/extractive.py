@@ -41,6 +41,8 @@ class Unit:
     """1-based user/assistant exchange the message belongs to."""
     order: int
     """Position among all units, so neighbours can be joined back without a gap mark."""
+    sentence: int
+    """Index of the sentence the unit was cut from, among all sentences."""
     facts: tuple
     """(key, kind, words) per fact span, keys lowercased."""
     cost: int
@@ -82,6 +84,18 @@ class SelectionConfig:
     """The user's words in this many first turns are kept whole, past the budget if need be: they
     say what the conversation is about, and a fact there may carry no mark a pattern could find.
     The assistant's units there that bring a fact the user's words lack are kept too, as short lines."""
+    keep_factless_user: bool = True
+    """Keep the protected turns' user units that carry no fact span (else they compete in the fill)."""
+    keep_copula: bool = False
+    """Still keep those of them that state something ("the refresh token is null")."""
+    facts_only_when_asked: bool = False
+    """Keep an early assistant unit for its new facts only when the user asked something in that turn."""
+    answer_min_shared: int = 2
+    """Content words an early assistant unit must share with a user question to count as its answer."""
+    any_question: bool = False
+    """Look for answers to every user question of the protected turns, not only to who/what/which ones."""
+    telegraphic: bool = False
+    """Leave function words out of kept text, fact spans aside (persona.extractive.squeeze)."""
     line_words: int = 6
     """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
     keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
@@ -90,7 +104,7 @@ class SelectionConfig:
 
 
 def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0,
-             line_words: int = 12) -> list[Unit]:
+             line_words: int = 12, telegraphic: bool = False) -> list[Unit]:
     """Sentences (or clauses) of the messages with their fact spans and token costs.
 
     Facts are found in whole sentences, then given to the clause they start in, so a name opening
@@ -105,12 +119,16 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
         sentences += [(text, message["role"], index, turn) for text in split_sentences(content)]
     known = mid_sentence_names([s[0] for s in sentences])
     units = []
-    for text, role, index, turn in sentences:
+    for number, (text, role, index, turn) in enumerate(sentences):
         facts = find_facts(text, known)
         long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
         parts = split_clauses(text) if long else [(0, text)]
         for k, (start, part) in enumerate(parts):
             end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
+            # Only around a strong fact span: a text without one may be an unmarked fact, word for word.
+            if telegraphic and any(start <= f.start < end and f.kind not in WEAK_KINDS | {"decision"} for f in facts):
+                part = squeeze(part, [(f.start - start, f.start - start + len(f.text)) for f in facts
+                                      if start <= f.start < end and f.kind != "decision"])
             # A decision's words must not mark the names and numbers inside it as already kept.
             mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else fact_words(f.key))
                          for f in facts if start <= f.start < end)
@@ -118,11 +136,37 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
             anchors = [f.start - start for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
             short = short_line(part, anchors[0] if anchors else 0, line_words)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
-            units.append(Unit(part, role, index, turn, len(units), mine, cost, short, short_cost))
+            units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))
     return units
 
 
 WORD_SPAN = re.compile(r"\S+")
+FUNCTION_WORDS = frozenset(
+    "i i'm i've i'll i'd we we're we've we'll we'd me us my our you you're your it it's it'll they they're "
+    "them their he she he's she's his him her is are was were am will would that which who just really "
+    "actually basically honestly very quite also so please okay ok well yes oh though still even already "
+    "definitely probably pretty".split())
+"""Words a telegraphic line leaves out, outside fact spans: pronouns, copulas, fillers. Articles,
+prepositions, conjunctions and modal verbs stay: they sit inside values a pattern does not mark
+("the Old Mill", "3rd of march", "has to stay under eight pages")."""
+
+
+def squeeze(text: str, spans: list[tuple[int, int]], words: frozenset = FUNCTION_WORDS) -> str:
+    """The text without FUNCTION_WORDS outside `spans` (offsets of fact spans in it); a dropped
+    word's closing punctuation moves to the word before it."""
+    kept: list[str] = []
+    for match in WORD_SPAN.finditer(text):
+        word = match.group()
+        core = word.strip(".,;:!?()\"“”'‘’").lower().replace("’", "'")
+        inside = any(match.start() < b and a < match.end() for a, b in spans)
+        if inside or core not in words:
+            kept.append(word)
+            continue
+        tail = re.search(r"[.,;:!?]+$", word)
+        if tail and kept and not re.search(r"[.,;:!?]$", kept[-1]):
+            kept[-1] += tail.group()
+    squeezed = " ".join(kept)
+    return squeezed if squeezed.strip(".,;:!? ") else text
 
 
 def short_line(text: str, anchor: int, max_words: int) -> str:
@@ -149,11 +193,13 @@ def render_sentences(units: list[Unit]) -> str:
 
 
 def render_ledger(units: list[Unit]) -> str:
-    """'t1 user: clause clause … clause': one line per message, '…' where text was left out."""
+    """'t1: clause clause … clause': one line per message, '…' where text was left out. The user's
+    lines carry the turn alone, the others their speaker too ('t1 assistant: …')."""
     lines, last = [], None
     for unit in units:
         if last is None or unit.message != last.message:
-            lines.append(f"t{unit.turn} {unit.role}: {unit.text}")
+            speaker = "" if unit.role == "user" else f" {unit.role}"
+            lines.append(f"t{unit.turn}{speaker}: {unit.text}")
         else:
             adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1].endswith("…")
             lines[-1] += (" " if adjacent else " … ") + unit.text
@@ -166,7 +212,8 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def summarize(old: list[dict], budget_tokens: int | None = None) -> str:
-        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens, config.line_words)
+        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens, config.line_words,
+                         config.telegraphic)
         if budget_tokens is None:
             total = sum(u.cost for u in units)
             budget_tokens = max(config.min_tokens, int(config.default_fraction * total))
@@ -189,10 +236,11 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
 
 # Chosen on the generated tuning half by scripts/tune_compress.py (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
-                         protect_turns=2)
+                         protect_turns=2, line_words=4, telegraphic=True, facts_only_when_asked=True, any_question=True,
+                         answer_min_shared=1)
 """Settings of the ledger strategy."""
 EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
-                             protect_turns=2)
+                             protect_turns=2, facts_only_when_asked=True, any_question=True, answer_min_shared=1)
 """Settings of the extractive strategy."""
 
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+# Case aside: people write "aug 20", "17th of may", "thu 9 oct". A month or weekday alone is no date
+# ("we may go"): every pattern below needs a number beside it, but a full weekday name.
+MONTH = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?i:mon|tue|wed|thu|fri|sat|sun)(?=,?\s+\d))"
 UNIT = (r"(?:ms|milliseconds?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|nights?|"
         r"weeks?|months?|years?|%|percent|°[CF]?|degrees|g|kg|mg|lbs?|ml|l|litres?|liters?|GB|MB|KB|"
         r"TB|GiB|MiB|km|m|cm|mm|miles?|mph|rpm|req/s|rps|qps|k|x|people|guests|steps|epochs|tokens|"
@@ -32,8 +34,8 @@ PATTERNS = [
     ("date", rf"\b{WEEKDAY},?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{MONTH}\b\.?)?(?:,?\s+\d{{4}})?"),
     ("date", rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"),
     ("date", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?(?:,?\s+\d{{4}})?"),
-    ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b{MONTH}\s+\d{{4}}\b|\bQ[1-4]\b"),
-    ("date", rf"\b{WEEKDAY}\b"),
+    ("date", rf"\b\d{{4}}[-/]\d{{2}}[-/]\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b{MONTH}\s+\d{{4}}\b|\bQ[1-4]\b"),
+    ("date", r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
     ("time", r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|CET|CEST|[A-Z]{2,4}T))?|\b\d{1,2}\s?[ap]\.?m\.?(?![\w])"),
     ("amount", rf"[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|K|m|M|bn|million|billion|thousand)\b)?"
                rf"|\b\d[\d,.]*\s?(?:k\s)?{CURRENCY}\b"),
@@ -79,7 +81,7 @@ COMPOUND_WORD = re.compile(r"[A-Za-z][a-z]*(?:-[a-z]+)+")
 CLAUSE_END = re.compile(r"(?<=[;:,)])\s+|\s+(?=[(—–]|-\s)")
 SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9])|\n+")
+    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9£$€])|(?<=\?)\s+(?=\S)|\n+")
 
 
 @dataclass(frozen=True)

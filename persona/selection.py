@@ -89,14 +89,17 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
     early = [i for i, u in enumerate(units) if u.turn <= config.protect_turns]
     for i in early:
         # A previous summary (role system) is kept like the user's words: it holds what is left of its turns.
-        if units[i].role != "assistant" and not (units[i].text.endswith("?") and not units[i].facts):
+        if units[i].role != "assistant" and _must_keep_user_unit(units[i], config):
             pick.take(i)
+    asked_turns = {units[i].turn for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")}
     for i in early:
-        if units[i].role == "assistant" and pick.new_strong_fact(i):
+        if units[i].role == "assistant" and pick.new_strong_fact(i) and (
+                not config.facts_only_when_asked or units[i].turn in asked_turns):
             pick.take(i)
-    for i in _answers(units, early):
-        if i not in pick.chosen:
-            pick.take(i)
+    for sentence in _answers(units, early, config.answer_min_shared, config.any_question):
+        for i in early:
+            if units[i].sentence == sentence and i not in pick.chosen:
+                pick.take(i)
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
         pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
@@ -105,21 +108,58 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
     return Selection(list(pick.chosen.values()), mandatory)
 
 
+COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.I)
+
+
+QUESTION_START = re.compile(r"(?:what|who|whom|which|where|when|why|how|can|could|would|should|will|do|does|did|"
+                            r"is|are|was|were|any|anything|shall|may)\b", re.I)
+
+
+def is_question(text: str) -> bool:
+    """A unit that only asks ("Can you help me plan it?"), not one that states and then asks
+    ("greta abbott Where would you start?", "The vpn box chokes on umlauts. does that sound sane?")."""
+    text = text.strip().lstrip("-*•> ")
+    return text.endswith("?") and not re.search(r"[.!;:]\s", text) and bool(QUESTION_START.match(text))
+
+
+def _must_keep_user_unit(unit: Unit, config: SelectionConfig) -> bool:
+    """A user unit of the protected turns that stays whatever the budget."""
+    if is_question(unit.text) and not unit.facts:
+        return False  # a question carrying no fact: the answer to it is what counts
+    if unit.facts or config.keep_factless_user:
+        return True
+    return config.keep_copula and bool(COPULA.search(unit.text))
+
+
 WH_QUESTION = re.compile(r"\b(?:who|what|which|where|when|how (?:much|many|fast|long|big|often))\b[^.!?]*\?$", re.I)
 """A question asking for a value (a name, a place, a number), not for help or a yes or no."""
 
 
-def _answers(units: list[Unit], early: list[int], min_shared: int = 2) -> list[int]:
-    """Per user question among `early`, the assistant unit of its turn that shares the most words
-    with it (at least `min_shared` and half of the question's): "Where should we hold the dinner?"
-    is answered by "Lyon would suit the dinner well", whatever marks the answer carries."""
+REQUEST = re.compile(r"(?:[^.!?]*[.!]\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:help|draft|write|make|"
+                     r"suggest|give|put|walk|go)\b|[^?]*\bhelp me\b", re.I)
+"""A request for help or a draft ("Can you help me plan the cutover?"): its reply is advice, not a value."""
+
+
+def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_question: bool = False) -> list[int]:
+    """Per user question among `early`, the assistant sentence of its turn that shares the most words
+    with it (at least `min_shared`; for a who/what/which question also half of its words, unless
+    `any_question`): "Where should we hold the dinner?" is answered by "Lyon would suit the dinner
+    well", whatever marks the answer carries. Returns sentence indexes (Unit.sentence)."""
     found = []
-    for q in (i for i in early if units[i].role == "user" and WH_QUESTION.search(units[i].text)):
+    for q in (i for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")):
+        if not (any_question or WH_QUESTION.search(units[q].text)) or REQUEST.match(units[q].text.strip()):
+            continue
         asked = content_words(units[q].text)
-        replies = [(len(asked & content_words(units[i].text)), -i) for i in early
-                   if units[i].role == "assistant" and units[i].turn == units[q].turn]
-        if replies and max(replies)[0] >= max(min_shared, len(asked) / 2):
-            found.append(-max(replies)[1])
+        shared: dict[int, set] = {}
+        for i in early:
+            if units[i].role == "assistant" and units[i].turn == units[q].turn:
+                shared.setdefault(units[i].sentence, set()).update(asked & content_words(units[i].text))
+        if not shared:
+            continue
+        best = max(shared, key=lambda s: (len(shared[s]), -s))
+        needed = min_shared if any_question else max(min_shared, len(asked) / 2)
+        if len(shared[best]) >= needed:
+            found.append(best)
     return found
 
 

@@ -273,7 +273,7 @@ def test_ledger_tags_turns_and_represents_every_turn(tok):
     old = [U("Dana Whitfield owns billing-api."), A("Noted."), U("Port 8443, please."), A("Sure."),
            U("Let's rehearse on staging first."), A("Good idea.")]
     summary = ledger_summarizer(tok)(old, budget_tokens=200)
-    assert [line.split(" ", 1)[0] for line in summary.splitlines() if "user:" in line] == ["t1", "t2", "t3"]
+    assert [line.split(":", 1)[0] for line in summary.splitlines()] == ["t1", "t2", "t3"], summary
     assert "Dana Whitfield" in summary and "8443" in summary and "staging" in summary
 
 
@@ -300,7 +300,7 @@ def test_the_first_user_turns_are_kept_past_the_budget(tok):
            A("Fine. " * 30), U("Port 9090 for metrics."), A("Sure. " * 30)]
     summary = ledger_summarizer(tok)(old, budget_tokens=10)
     assert "oat milk" in summary and "small one" in summary, summary
-    assert summary.splitlines()[-1] == "t3 user: Port 9090 for metrics.", "turn 3 gets one short line, no more"
+    assert summary.splitlines()[-1] == "t3: Port 9090 for metrics.", "turn 3 gets one short line, no more"
     assert "Noted." not in summary and "Fine." not in summary, "past the protected turns the budget holds"
 
 
@@ -427,3 +427,52 @@ def test_chat_session_compresses_past_the_budget(tok):
     assert session.messages[0]["role"] == "system" and "8443" in session.messages[0]["content"]
     assert any("older messages compressed" in s for s in shown), shown
     assert all("[context " in s for s in shown if s.startswith("[")), shown
+
+
+def test_a_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
+    from persona.extractive import squeeze
+    from persona.facts import find_facts
+
+    text = "It will listen on port 8443 and it is basically in the Old Mill."
+    spans = [(f.start, f.start + len(f.text)) for f in find_facts(text) if f.kind != "decision"]
+    assert squeeze(text, spans) == "listen on port 8443 and in the Old Mill."
+    old = [U("We're moving billing-api. It will listen on port 8443, honestly."), A("Noted."),
+           U("The token is null when it fails."), A("Odd.")]
+    summary = ledger_summarizer(tok)(old, budget_tokens=40)
+    assert "listen on port 8443" in summary and "It will" not in summary, summary
+    assert "The token is null when it fails." in summary, "a line without a marked fact stays word for word"
+
+
+QUESTION_CASES = [
+    ("request", "Can you help me plan the cutover?", True),
+    ("wh", "which port is safe for the rollback plan?", True),
+    ("statement-then-question", "The vpn box chokes on umlauts. does that sound sane?", False),
+    ("value-then-question", "owner: greta abbott Where would you start?", False),
+    ("statement", "We moved it to 8443.", False),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", QUESTION_CASES, ids=[c[0] for c in QUESTION_CASES])
+def test_is_question_tells_a_bare_question_from_a_statement(name, text, expected):
+    from persona.selection import is_question
+
+    assert is_question(text) is expected
+
+
+@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
+def test_each_of_two_questions_in_one_message_keeps_its_answer(tok, strategy):
+    filler = "That makes sense, and it is a common setup that works well for most teams in practice. "
+    old = [U("We are moving the database. Any idea where we could do the read replica? which port is safe for "
+             "the rollback plan?"),
+           A(filler + "Something like 56934 for the rollback plan keeps it clear of the defaults. " + filler +
+             "I'd look at the church hall for the read replica. " + filler),
+           U("Thanks. Staging uses 8080."), A(filler * 2), U("What else?"), A(filler * 2)]
+    summary = resolve_summarizer(strategy, tok)(old, budget_tokens=summary_budget(count_tokens(old, tok), 0.1))
+    assert "56934" in summary and "the church hall" in summary, f"{strategy}: {summary!r}"
+
+
+def test_dates_written_in_lower_case_are_facts():
+    found = {f.text for text in ("we pencilled in 17th of may", "it's on mon 25 may", "the plan says aug 20.",
+                                 "due 2026/05/04") for f in find_facts(text) if f.kind == "date"}
+    assert found == {"17th of may", "mon 25 may", "aug 20", "2026/05/04"}
+    assert not [f for f in find_facts("we may go on it") if f.kind == "date"], "a modal 'may' is no date"

@@ -1,4 +1,4 @@
-"""fixtures.generated: the generated compression set is big, varied, seeded and split without overlap."""
+"""fixtures.generated and fixtures.prose: the generated compression sets are big, varied, seeded and split without overlap."""
 from collections import Counter
 
 import pytest
@@ -75,3 +75,39 @@ def test_the_seed_fixes_the_set():
     first, again = (build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
     assert first == again
     assert build_conversation(random.Random(6), DOMAINS[0], 0, "x") != first
+
+
+def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
+    import random
+
+    from fixtures import prose
+    from fixtures.prose_phrases import DOMAINS, KINDS
+
+    everything = prose.generate()
+    tune, test = prose.tuning_set(), prose.test_set()
+    assert len(tune) == len(test) == len(everything) // 2 >= 60
+    assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
+    kinds = Counter(_kind(f) for c in everything for f in c.facts)
+    assert set(kinds) == set(KINDS) and min(kinds.values()) >= 10, kinds
+    lengths = [len(c.messages) for c in everything]
+    assert min(lengths) == prose.HISTORY_LENGTHS[0] and max(lengths) >= 30, (min(lengths), max(lengths))
+    text = "\n".join(m["content"] for c in everything for m in c.messages[:4])
+    assert "```" in text and "\n- " in text and "\n* " in text, "facts also sit in lists and config snippets"
+    said = Counter(f["said_by"] for c in everything for f in c.facts)
+    assert said["assistant"] >= 40, said
+    first, again = (prose.build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
+    assert first == again
+
+
+@pytest.mark.parametrize("half", ["tuning_set", "test_set"])
+def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
+    from fixtures import prose
+    from persona.compress_metrics import evaluate_case, pooled
+    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.tokenizer import qwen3_tokenizer
+
+    tok = qwen3_tokenizer()
+    summarize = resolve_summarizer(DEFAULT_STRATEGY, tok)
+    figures = pooled([evaluate_case(c, summarize, tok) for c in getattr(prose, half)()])
+    assert figures["fact_retention"] >= 0.95 and figures["substitutions"] == 0, figures
+    assert figures["compression_ratio"] >= 0.55, figures
