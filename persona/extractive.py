@@ -3,14 +3,17 @@
 Two strategies share one selection:
 
 - `extractive`: whole sentences, in order, under their speaker ("user: … assistant: …").
-- `ledger`: clauses, one line per turn and speaker ("t1 user: …"), so each fact keeps the turn
-  it came from; a later value of the same kind sits on its own line beside the earlier one.
+- `ledger`: clauses, one line per turn and speaker ("t1: …", "t1 assistant: …"), so each fact keeps
+  the turn it came from; a later value of the same kind sits on its own line beside the earlier one.
+  Around a marked fact its lines drop pronouns, copulas and fillers (`squeeze`); the fact's own words
+  and any unit without a strong fact stay word for word.
 
 The selection (persona.selection) first keeps what must stay, past the budget if need be: the
 user's words in the first two turns (`protect_turns`: they say what the conversation is about, and
-a fact there may carry no mark a pattern could find, "we went with oat milk"); the assistant's
-units there that bring a fact those words lack or answer the user's question; then one short line
-for every turn still without one, so every compressed turn is represented. The rest of the budget
+a fact there may carry no mark a pattern could find, "we went with oat milk"), bare questions aside;
+the assistant's sentence answering each of those questions, and its units that bring a new fact in a
+turn where the user asked something; then one short line for every turn still without one, so every
+compressed turn is represented. The rest of the budget
 goes to a lazy greedy cover of the fact spans (persona.facts), earliest turns first, so a later
 look-alike never pushes out the original. Exact surface text is kept: a fact is never rewritten;
 a short line is cut at word boundaries and marked with '…'.
@@ -234,7 +237,8 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
     return summarize
 
 
-# Chosen on the generated tuning half by scripts/tune_compress.py (docs/benchmarks.md).
+# Weights chosen on the generated tuning half by scripts/tune_compress.py; the rules after protect_turns
+# one at a time on both tuning halves and the fixtures (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
                          protect_turns=2, line_words=4, telegraphic=True, facts_only_when_asked=True, any_question=True,
                          answer_min_shared=1)
