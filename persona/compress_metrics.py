@@ -8,6 +8,7 @@ adds distractors later and ends with a question only turns 1-2 answer. The metri
 - distractor substitution: a fact lost from the context while its distractor survived.
 - answer recall: share of expected answer strings found in the model's answer (needs a model).
 - answer similarity: the answer with compression against the answer without, 0..1.
+- turns without a line: summarized turns of which the summary keeps no words (see `bare_turns`).
 
 In the context, a value counts as present when it occurs verbatim, case and runs of whitespace
 aside: a summary must keep "120 milliseconds" as written, and "50 milliseconds" does not stand in
@@ -17,10 +18,11 @@ best-aligned window against the value), since a model may word it a little diffe
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.compress import BUDGET_RATIO, Compressed, compress, validate_messages
+from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression, validate_messages
 
 MATCH_THRESHOLD = 90.0
 """partial_ratio (0-100) at or above which a value counts as present."""
@@ -154,6 +156,38 @@ def answer_similarity(with_compression: str, without_compression: str) -> float:
     return similarity(with_compression, without_compression)
 
 
+WORD = re.compile(r"\w+(?:['’.:/-]\w+)*")
+LINE_WORDS = 3
+"""Consecutive words of a turn (all of a shorter turn) that make a line of it in a summary."""
+
+
+def _grams(text: str, n: int) -> set[tuple]:
+    words = WORD.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+
+TURN_TAG = re.compile(r"^t(\d+)(?: (?:user|assistant|system))?:", re.M)
+
+
+def bare_turns(old: list[dict], summary: str, n_words: int = LINE_WORDS) -> list[int]:
+    """1-based user/assistant turns of the summarized messages that have no line in the summary.
+
+    A summary whose lines carry turn tags ("t3: …", "t3 assistant: …", the ledger) is read by its tags. Otherwise
+    a turn has a line when the summary holds `n_words` consecutive words of that turn (case aside);
+    words a turn shares with others ("thanks, that helps") then count for each of them.
+    """
+    turns: list[str] = []
+    for message in old:
+        if message["role"] == "user" or not turns:
+            turns.append("")
+        turns[-1] += "\n" + message["content"]
+    tagged = {int(t) for t in TURN_TAG.findall(summary)}
+    if tagged:
+        return [t for t in range(1, len(turns) + 1) if t not in tagged]
+    kept = _grams(summary, n_words)
+    return [t + 1 for t, text in enumerate(turns) if not _grams(text, n_words) & kept]
+
+
 @dataclass
 class CaseResult:
     name: str
@@ -170,6 +204,10 @@ class CaseResult:
     """Expected answer strings no longer in the compressed context (value_in_context)."""
     expected_total: int = 0
     """Expected answer strings of the conversation."""
+    turns_total: int = 0
+    """Summarized user/assistant turns."""
+    turns_bare: list[int] = field(default_factory=list)
+    """Summarized turns with no line in the summary (bare_turns)."""
 
     @property
     def fact_retention(self) -> float:
@@ -177,14 +215,21 @@ class CaseResult:
 
 
 def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_last: int = 1,
-                  budget_ratio: float = BUDGET_RATIO) -> CaseResult:
-    """Compress one conversation and check its planted facts and expected answer strings."""
-    result = compress(conversation.full, summarizer, tokenizer, keep_last=keep_last, budget_ratio=budget_ratio)
+                  budget_ratio: float = BUDGET_RATIO, with_question: bool = True) -> CaseResult:
+    """Compress one conversation and check its planted facts and expected answer strings.
+
+    `with_question=False` compresses the history alone, as `persona compress FILE` does with a
+    fixture file (it reads "messages" only): the same summary, fewer tokens in both counts."""
+    messages = conversation.full if with_question else conversation.messages
+    result = compress(messages, summarizer, tokenizer, keep_last=keep_last, budget_ratio=budget_ratio)
     missing = missing_facts(result.messages, conversation.facts)
     substituted = distractor_substitutions(result.messages, conversation.facts, conversation.distractors)
     text = context_text(result.messages)
+    old = split_for_compression(messages, keep_last)[1]
+    n_turns = sum(m["role"] == "user" for m in old) or int(bool(old))
     return CaseResult(conversation.name, result, len(conversation.facts), [f["key"] for f in missing], substituted,
-                      [e for e in conversation.expected if not value_in_context(e, text)], len(conversation.expected))
+                      [e for e in conversation.expected if not value_in_context(e, text)], len(conversation.expected),
+                      n_turns, bare_turns(old, result.summary) if result.n_summarized else [])
 
 
 def pooled(results: list[CaseResult]) -> dict:
@@ -194,10 +239,20 @@ def pooled(results: list[CaseResult]) -> dict:
     facts = sum(r.facts_total for r in results)
     kept = facts - sum(len(r.facts_missing) for r in results)
     expected = sum(r.expected_total for r in results)
+    cuts = sorted(r.compressed.compression_ratio for r in results)
     return {"conversations": len(results), "original_tokens": original, "compressed_tokens": compressed,
             "compression_ratio": 1.0 - compressed / original if original else 0.0,
-            "min_case_ratio": min((r.compressed.compression_ratio for r in results), default=0.0),
+            "min_case_ratio": cuts[0] if cuts else 0.0, "median_case_ratio": _median(cuts),
+            "cases_under_half": sum(c < 0.5 for c in cuts),
             "mean_case_ratio": sum(r.compressed.compression_ratio for r in results) / len(results) if results else 0.0,
             "fact_retention": kept / facts if facts else 1.0, "facts": facts, "facts_kept": kept,
             "expected": expected, "expected_kept": expected - sum(len(r.expected_missing) for r in results),
-            "substitutions": sum(len(r.substituted) for r in results)}
+            "substitutions": sum(len(r.substituted) for r in results),
+            "turns": sum(r.turns_total for r in results), "turns_bare": sum(len(r.turns_bare) for r in results)}
+
+
+def _median(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2

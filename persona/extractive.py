@@ -3,32 +3,33 @@
 Two strategies share one selection:
 
 - `extractive`: whole sentences, in order, under their speaker ("user: … assistant: …").
-- `ledger`: clauses, one line per turn and speaker ("t1 user: …"), so each fact keeps the turn
-  it came from; a later value of the same kind sits on its own line beside the earlier one.
+- `ledger`: clauses, one line per turn and speaker ("t1: …", "t1 assistant: …"), so each fact keeps
+  the turn it came from; a later value of the same kind sits on its own line beside the earlier one.
+  Around a marked fact its lines drop pronouns, copulas and fillers (`squeeze`); the fact's own words
+  and any unit without a strong fact stay word for word.
 
-Selection is a lazy greedy cover within a token budget (see `select`). A unit's gain is the weight
-of the fact spans (persona.facts) it brings that nothing kept so far carries, times an earliness
-prior (the first turns state what a conversation is about, and a later look-alike must never push
-out the original), divided by a power of its token cost. The user's words in the first two turns
-are kept whole before anything else (`protect_turns`), past the budget if need be: they say what
-the conversation is about, and a fact there may carry no mark a pattern could find ("we went with
-oat milk"). Exact surface text is kept: a fact is never rewritten. Leftover budget then goes to
-turns that have no line yet, so every compressed turn is represented when the budget allows it.
+The selection (persona.selection) first keeps what must stay, past the budget if need be: the
+user's words in the first two turns (`protect_turns`: they say what the conversation is about, and
+a fact there may carry no mark a pattern could find, "we went with oat milk"), bare questions aside;
+the assistant's sentence answering each of those questions, and its units that bring a new fact in a
+turn where the user asked something; then one short line for every turn still without one, so every
+compressed turn is represented. The rest of the budget
+goes to a lazy greedy cover of the fact spans (persona.facts), earliest turns first, so a later
+look-alike never pushes out the original. Exact surface text is kept: a fact is never rewritten;
+a short line is cut at word boundaries and marked with '…'.
 
     from persona.extractive import ledger_summarizer
     summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
 """
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from persona.compress import PREFIX, strip_think
-from persona.facts import find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
-KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0, "opener": 0.5}
-"""Weight of a new fact span by kind; kinds not listed weigh 1.2 (dates, amounts, versions...)."""
-DEFAULT_KIND_WEIGHT = 1.2
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,21 @@ class Unit:
     """1-based user/assistant exchange the message belongs to."""
     order: int
     """Position among all units, so neighbours can be joined back without a gap mark."""
+    sentence: int
+    """Index of the sentence the unit was cut from, among all sentences."""
     facts: tuple
     """(key, kind, words) per fact span, keys lowercased."""
     cost: int
     """Tokens of the text plus one for the separator."""
+    short: str = ""
+    """The text cut to a few words around its first fact ("… hit 5432 …"): a turn's line when
+    nothing else of the turn is kept. Empty when the text is short already."""
+    short_cost: int = 0
+    """Tokens of `short` plus one."""
+
+    def trimmed(self) -> "Unit":
+        """The unit as its short line (itself when the text is short already)."""
+        return replace(self, text=self.short, cost=self.short_cost, short="", short_cost=0) if self.short else self
 
 
 @dataclass
@@ -73,12 +85,29 @@ class SelectionConfig:
     """Tokens a unit costs on top of its text when it opens a new line ("t12 assistant: ")."""
     protect_turns: int = 0
     """The user's words in this many first turns are kept whole, past the budget if need be: they
-    say what the conversation is about, and a fact there may carry no mark a pattern could find."""
+    say what the conversation is about, and a fact there may carry no mark a pattern could find.
+    The assistant's units there that bring a fact the user's words lack are kept too, as short lines."""
+    keep_factless_user: bool = True
+    """Keep the protected turns' user units that carry no fact span (else they compete in the fill)."""
+    keep_copula: bool = False
+    """Still keep those of them that state something ("the refresh token is null")."""
+    facts_only_when_asked: bool = False
+    """Keep an early assistant unit for its new facts only when the user asked something in that turn."""
+    answer_min_shared: int = 2
+    """Content words an early assistant unit must share with a user question to count as its answer."""
+    any_question: bool = False
+    """Look for answers to every user question of the protected turns, not only to who/what/which ones."""
+    telegraphic: bool = False
+    """Leave function words out of kept text, fact spans aside (persona.extractive.squeeze)."""
+    line_words: int = 6
+    """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
+    keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
     kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
     """Weight of a new fact span by kind."""
 
 
-def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0) -> list[Unit]:
+def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: int = 0,
+             line_words: int = 12, telegraphic: bool = False) -> list[Unit]:
     """Sentences (or clauses) of the messages with their fact spans and token costs.
 
     Facts are found in whole sentences, then given to the clause they start in, so a name opening
@@ -93,73 +122,66 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
         sentences += [(text, message["role"], index, turn) for text in split_sentences(content)]
     known = mid_sentence_names([s[0] for s in sentences])
     units = []
-    for text, role, index, turn in sentences:
+    for number, (text, role, index, turn) in enumerate(sentences):
         facts = find_facts(text, known)
         long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
         parts = split_clauses(text) if long else [(0, text)]
         for k, (start, part) in enumerate(parts):
             end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
+            # Only around a strong fact span: a text without one may be an unmarked fact, word for word.
+            if telegraphic and any(start <= f.start < end and f.kind not in WEAK_KINDS | {"decision"} for f in facts):
+                part = squeeze(part, [(f.start - start, f.start - start + len(f.text)) for f in facts
+                                      if start <= f.start < end and f.kind != "decision"])
             # A decision's words must not mark the names and numbers inside it as already kept.
-            mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else frozenset(f.key.split()))
+            mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else fact_words(f.key))
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
-            units.append(Unit(part, role, index, turn, len(units), mine, cost))
+            anchors = [f.start - start for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
+            short = short_line(part, anchors[0] if anchors else 0, line_words)
+            short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
+            units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))
     return units
 
 
-def _gain(unit: Unit, keys: set, words: set, config: SelectionConfig, cost: int) -> float:
-    weight = 0.0
-    for key, kind, key_words in unit.facts:
-        if key not in keys and not (key_words and key_words <= words):
-            weight += config.kind_weights.get(kind, DEFAULT_KIND_WEIGHT)
-    if unit.role == "assistant":
-        weight *= config.assistant_weight
-    elif unit.role == "user":
-        weight += config.context_weight
-    return weight * config.turn_decay ** (unit.turn - 1) / cost ** config.length_power
+WORD_SPAN = re.compile(r"\S+")
+FUNCTION_WORDS = frozenset(
+    "i i'm i've i'll i'd we we're we've we'll we'd me us my our you you're your it it's it'll they they're "
+    "them their he she he's she's his him her is are was were am will would that which who just really "
+    "actually basically honestly very quite also so please okay ok well yes oh though still even already "
+    "definitely probably pretty".split())
+"""Words a telegraphic line leaves out, outside fact spans: pronouns, copulas, fillers. Articles,
+prepositions, conjunctions and modal verbs stay: they sit inside values a pattern does not mark
+("the Old Mill", "3rd of march", "has to stay under eight pages")."""
 
 
-def select(units: list[Unit], budget: int, config: SelectionConfig) -> list[int]:
-    """Indices of the units to keep, in the order chosen: lazy greedy on gain, then one unit per bare turn.
-
-    A unit opening a new line pays `label_tokens` more. Gains mostly fall as facts get covered, so
-    a stale heap entry is re-scored and pushed back instead of re-scoring every unit at every step.
-    """
-    keys, words, chosen, opened, spent = set(), set(), [], set(), 0
-
-    def cost(i: int) -> int:
-        return units[i].cost + (0 if units[i].message in opened else config.label_tokens)
-
-    def take(i: int) -> None:
-        nonlocal spent
-        chosen.append(i)
-        spent += cost(i)
-        opened.add(units[i].message)
-        for key, _, key_words in units[i].facts:
-            keys.add(key)
-            words.update(key_words)
-
-    for i, unit in enumerate(units):
-        if unit.role == "user" and unit.turn <= config.protect_turns:
-            take(i)
-    heap = [(-_gain(u, keys, words, config, cost(i)), i) for i, u in enumerate(units) if i not in chosen]
-    heapq.heapify(heap)
-    while heap:
-        _, i = heapq.heappop(heap)
-        if spent + cost(i) > budget:
+def squeeze(text: str, spans: list[tuple[int, int]], words: frozenset = FUNCTION_WORDS) -> str:
+    """The text without FUNCTION_WORDS outside `spans` (offsets of fact spans in it); a dropped
+    word's closing punctuation moves to the word before it."""
+    kept: list[str] = []
+    for match in WORD_SPAN.finditer(text):
+        word = match.group()
+        core = word.strip(".,;:!?()\"“”'‘’").lower().replace("’", "'")
+        inside = any(match.start() < b and a < match.end() for a, b in spans)
+        if inside or core not in words:
+            kept.append(word)
             continue
-        gain = _gain(units[i], keys, words, config, cost(i))
-        if gain <= 0:
-            continue
-        if heap and gain < -heap[0][0] - 1e-12:
-            heapq.heappush(heap, (-gain, i))
-            continue
-        take(i)
-    for turn in sorted({u.turn for u in units} - {units[i].turn for i in chosen}):
-        candidates = [i for i, u in enumerate(units) if u.turn == turn and spent + cost(i) <= budget]
-        if candidates:
-            take(max(candidates, key=lambda i: (len(units[i].facts), -units[i].cost)))
-    return chosen
+        tail = re.search(r"[.,;:!?]+$", word)
+        if tail and kept and not re.search(r"[.,;:!?]$", kept[-1]):
+            kept[-1] += tail.group()
+    squeezed = " ".join(kept)
+    return squeezed if squeezed.strip(".,;:!? ") else text
+
+
+def short_line(text: str, anchor: int, max_words: int) -> str:
+    """`max_words` words of the text around offset `anchor`, '…' where cut; '' when it is short already."""
+    words = list(WORD_SPAN.finditer(text))
+    if len(words) <= max_words:
+        return ""
+    at = next((i for i, w in enumerate(words) if w.end() > anchor), 0)
+    low = max(0, min(at - max_words // 4, len(words) - max_words))
+    high = low + max_words
+    body = text[words[low].start():words[high - 1].end()]
+    return ("… " if low else "") + body + (" …" if high < len(words) else "")
 
 
 def render_sentences(units: list[Unit]) -> str:
@@ -174,13 +196,16 @@ def render_sentences(units: list[Unit]) -> str:
 
 
 def render_ledger(units: list[Unit]) -> str:
-    """'t1 user: clause clause … clause': one line per message, '…' where text was left out."""
+    """'t1: clause clause … clause': one line per message, '…' where text was left out. The user's
+    lines carry the turn alone, the others their speaker too ('t1 assistant: …')."""
     lines, last = [], None
     for unit in units:
         if last is None or unit.message != last.message:
-            lines.append(f"t{unit.turn} {unit.role}: {unit.text}")
+            speaker = "" if unit.role == "user" else f" {unit.role}"
+            lines.append(f"t{unit.turn}{speaker}: {unit.text}")
         else:
-            lines[-1] += (" " if unit.order == last.order + 1 else " … ") + unit.text
+            adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1].endswith("…")
+            lines[-1] += (" " if adjacent else " … ") + unit.text
         last = unit
     return "\n".join(lines)
 
@@ -190,29 +215,36 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def summarize(old: list[dict], budget_tokens: int | None = None) -> str:
-        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens)
+        units = units_of(old, tokenizer, config.clauses, config.clause_min_tokens, config.line_words,
+                         config.telegraphic)
         if budget_tokens is None:
             total = sum(u.cost for u in units)
             budget_tokens = max(config.min_tokens, int(config.default_fraction * total))
         budget = budget_tokens - (n_tokens(config.header) + 1 if config.header else 0)
-        keep = select(units, budget, config)
-        text = render([units[i] for i in sorted(keep)])
-        protected = sum(units[i].role == "user" and units[i].turn <= config.protect_turns for i in keep)
+        chosen = select(units, budget, config)
+        keep = chosen.units
+
+        def draw(kept: list[Unit]) -> str:
+            return render(sorted(kept, key=lambda u: u.order))
+
+        text = draw(keep)
         # Joiners and label estimates are not exact: drop the last-chosen units until it fits.
-        while len(keep) > protected and n_tokens(text) > budget:
+        while len(keep) > chosen.mandatory and n_tokens(text) > budget:
             keep = keep[:-1]
-            text = render([units[i] for i in sorted(keep)])
+            text = draw(keep)
         return f"{config.header}\n{text}" if config.header and text else text
 
     return summarize
 
 
-# Chosen on the generated tuning half by scripts/tune_compress.py (docs/benchmarks.md).
+# Weights chosen on the generated tuning half by scripts/tune_compress.py; the rules after protect_turns
+# one at a time on both tuning halves and the fixtures (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
-                         protect_turns=2)
+                         protect_turns=2, line_words=4, telegraphic=True, facts_only_when_asked=True, any_question=True,
+                         answer_min_shared=1)
 """Settings of the ledger strategy."""
 EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
-                             protect_turns=2)
+                             protect_turns=2, facts_only_when_asked=True, any_question=True, answer_min_shared=1)
 """Settings of the extractive strategy."""
 
 

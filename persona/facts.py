@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+# Case aside: people write "aug 20", "17th of may", "thu 9 oct". A month or weekday alone is no date
+# ("we may go"): every pattern below needs a number beside it, but a full weekday name.
+MONTH = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?i:mon|tue|wed|thu|fri|sat|sun)(?=,?\s+\d))"
 UNIT = (r"(?:ms|milliseconds?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|nights?|"
         r"weeks?|months?|years?|%|percent|°[CF]?|degrees|g|kg|mg|lbs?|ml|l|litres?|liters?|GB|MB|KB|"
         r"TB|GiB|MiB|km|m|cm|mm|miles?|mph|rpm|req/s|rps|qps|k|x|people|guests|steps|epochs|tokens|"
@@ -32,8 +34,8 @@ PATTERNS = [
     ("date", rf"\b{WEEKDAY},?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{MONTH}\b\.?)?(?:,?\s+\d{{4}})?"),
     ("date", rf"\b(?:{WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"),
     ("date", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?(?:,?\s+\d{{4}})?"),
-    ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b{MONTH}\s+\d{{4}}\b|\bQ[1-4]\b"),
-    ("date", rf"\b{WEEKDAY}\b"),
+    ("date", rf"\b\d{{4}}[-/]\d{{2}}[-/]\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b{MONTH}\s+\d{{4}}\b|\bQ[1-4]\b"),
+    ("date", r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
     ("time", r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|CET|CEST|[A-Z]{2,4}T))?|\b\d{1,2}\s?[ap]\.?m\.?(?![\w])"),
     ("amount", rf"[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|K|m|M|bn|million|billion|thousand)\b)?"
                rf"|\b\d[\d,.]*\s?(?:k\s)?{CURRENCY}\b"),
@@ -72,13 +74,14 @@ DECISION = re.compile(
     r"\b(?:decided|decide|chose|choose|chosen|picked|pick|selected|settled|settle|went with|go with|"
     r"going with|went for|going for|opted|agreed|prefer|preferred|switched|switching|instead of|"
     r"rather than|changed|booked|signed|confirmed)\b", re.I)
-# "trade-offs", "follow-up": hyphenated lowercase words, identifiers only sometimes ("billing-api").
-COMPOUND_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
+# "trade-offs", "Multi-table": hyphenated lowercase words (a sentence may capitalize the first),
+# identifiers only sometimes ("billing-api").
+COMPOUND_WORD = re.compile(r"[A-Za-z][a-z]*(?:-[a-z]+)+")
 # Clause boundaries: ; : — – ( ) and ", " (a comma followed by a space; "$1,200" stays whole).
 CLAUSE_END = re.compile(r"(?<=[;:,)])\s+|\s+(?=[(—–]|-\s)")
 SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9])|\n+")
+    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9£$€])|(?<=\?)\s+(?=\S)|\n+")
 
 
 @dataclass(frozen=True)
@@ -183,3 +186,29 @@ def split_clauses(sentence: str) -> list[tuple[int, str]]:
             clauses.append((position, clause.strip()))
             position += len(clause.strip())
     return clauses
+
+
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "fifteen": "15",
+                "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90",
+                "hundred": "100"}
+FILLER_WORDS = frozenset("a an the of to for and or in on at is are be it we you i me my our this that "
+                         "what which who where when how should would could can do does did with".split())
+WORD_PART = re.compile(r"[^\W_]+")
+
+
+def fact_words(text: str) -> frozenset:
+    """Normalized words of a fact, so restatements read as one: "90-minute" and "90 minutes",
+    "a hundred steps" and "100 steps" give the same words. Digits stay as written."""
+    words = set()
+    for word in WORD_PART.findall(text.lower()):
+        word = NUMBER_WORDS.get(word, word)
+        if word == "s":  # "Lena's" is Lena
+            continue
+        words.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.isdigit() else word)
+    return frozenset(words - FILLER_WORDS)
+
+
+def content_words(text: str) -> frozenset:
+    """fact_words of any text: what two sentences must share to be about the same thing."""
+    return fact_words(text)

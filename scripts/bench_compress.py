@@ -4,13 +4,15 @@
                                                               # half and the 12 fixtures, curve to PNG
     python scripts/bench_compress.py --sets tune              # the tuning half (to choose settings)
     python scripts/bench_compress.py --model DIR              # adds the model and hybrid strategies
+    python scripts/bench_compress.py --seed 101             # a fresh draw of the generated and prose sets
     python scripts/bench_compress.py --faults                 # planted-fault summarizers at the default
     python scripts/bench_compress.py --unprotected            # also ledger/extractive without protected turns
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
 
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
-mean per-conversation cut, planted turn-1/2 facts still in the context, expected answer strings
-still there verbatim, distractor substitutions, and the summarizer's mean CPU seconds per
+the per-conversation cut (lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
+still there verbatim, distractor substitutions, summarized turns with no line in the summary
+(persona.compress_metrics.bare_turns), and the summarizer's mean CPU seconds per
 conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
 """
 from __future__ import annotations
@@ -28,12 +30,18 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 """Budget ratios (share of the summarized turns' tokens) the curve is drawn through."""
 
 
-def load_sets(names: list[str]) -> dict:
+def load_sets(names: list[str], seed: int | None = None) -> dict:
+    """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
+    from fixtures import generated, prose
     from fixtures.compression import CONVERSATIONS
-    from fixtures.generated import test_set, tuning_set
     from persona.compress_metrics import load_conversations
 
-    makers = {"test": test_set, "tune": tuning_set, "fixtures": lambda: load_conversations(CONVERSATIONS)}
+    def half(module, prefix):
+        return lambda: [c for c in module.generate(*(() if seed is None else (seed,))) if c.name.startswith(prefix)]
+
+    makers = {"test": half(generated, "test-"), "tune": half(generated, "tune-"),
+              "prose-test": half(prose, "prose-test-"), "prose-tune": half(prose, "prose-tune-"),
+              "fixtures": lambda: load_conversations(CONVERSATIONS)}
     unknown = sorted(set(names) - set(makers))
     if unknown:
         raise SystemExit(f"unknown set {unknown}; known: {', '.join(makers)}")
@@ -56,17 +64,21 @@ def timed(summarizer, seconds: list):
     return summarize
 
 
-def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float) -> dict:
+def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float, with_question: bool = True) -> dict:
     from persona.compress_metrics import evaluate_case, pooled
 
     seconds = []
-    results = [evaluate_case(c, timed(summarizer, seconds), tokenizer, keep_last=keep_last, budget_ratio=ratio)
-               for c in conversations]
+    results = [evaluate_case(c, timed(summarizer, seconds), tokenizer, keep_last=keep_last, budget_ratio=ratio,
+                             with_question=with_question) for c in conversations]
     figures = pooled(results)
     figures["seconds_per_conversation"] = sum(seconds) / max(len(seconds), 1)
+    # Facts the assistant stated in turns 1-2 (generated set), kept like the user's ones?
+    spoken = [(f["key"], r) for c, r in zip(conversations, results) for f in c.facts if f.get("said_by") == "assistant"]
+    figures["assistant_facts"] = len(spoken)
+    figures["assistant_facts_kept"] = sum(key not in r.facts_missing for key, r in spoken)
     figures["misses"] = {r.name: {"missing": r.facts_missing, "substituted": r.substituted,
-                                  "expected_missing": r.expected_missing}
-                         for r in results if r.facts_missing or r.substituted or r.expected_missing}
+                                  "expected_missing": r.expected_missing, "bare_turns": r.turns_bare}
+                         for r in results if r.facts_missing or r.substituted or r.expected_missing or r.turns_bare}
     return figures
 
 
@@ -109,18 +121,21 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(f"{'set':9s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'mean':>6s} {'facts kept':>13s} "
-          f"{'expected':>12s} {'subst':>5s} {'s/conv':>7s}")
+    print(f"{'set':10s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'min':>6s} {'median':>6s} {'<50%':>4s} "
+          f"{'facts kept':>13s} {'by asst.':>9s} {'expected':>12s} {'subst':>5s} {'bare turns':>10s} {'s/conv':>7s}")
     for r in rows:
-        print(f"{r['set']:9s} {r['strategy']:22s} {r['budget_ratio']:>6.2f} {r['compression_ratio']:>6.1%} "
-              f"{r['mean_case_ratio']:>6.1%} {r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
+        print(f"{r['set']:10s} {r['strategy']:22s} {r['budget_ratio']:>6.2f} {r['compression_ratio']:>6.1%} "
+              f"{r['min_case_ratio']:>6.1%} {r['median_case_ratio']:>6.1%} {r['cases_under_half']:>4d} "
+              f"{r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
+              f"{r['assistant_facts_kept']:>4d}/{r['assistant_facts']:<4d} "
               f"{r['expected_kept']:>4d}/{r['expected']:<4d}{r['expected_kept'] / max(r['expected'], 1):>4.0%} "
-              f"{r['substitutions']:>5d} {r['seconds_per_conversation']:>7.4f}")
+              f"{r['substitutions']:>5d} {r['turns_bare']:>4d}/{r['turns']:<5d} {r['seconds_per_conversation']:>7.4f}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="test,fixtures", help="comma-separated: test, tune, fixtures")
+    parser.add_argument("--sets", default="test,prose-test,fixtures",
+                        help="comma-separated: test, tune (generated), prose-test, prose-tune (fixtures/prose.py), fixtures")
     parser.add_argument("--strategies", default="ledger,extractive")
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)
@@ -128,6 +143,9 @@ def main(argv=None) -> int:
     parser.add_argument("--faults", action="store_true", help="add the planted faults at the default ratio")
     parser.add_argument("--unprotected", action="store_true",
                         help="add ledger and extractive without protected first turns (selection alone)")
+    parser.add_argument("--seed", type=int, help="draw the generated and prose sets from this seed instead")
+    parser.add_argument("--without-question", action="store_true",
+                        help="compress the history alone, as `persona compress FILE` reads a fixture file")
     parser.add_argument("--misses", action="store_true", help="print what each row lost")
     parser.add_argument("--json", help="write all figures to this file")
     parser.add_argument("--png", help="draw the trade-off curve to this PNG")
@@ -138,7 +156,7 @@ def main(argv=None) -> int:
     from persona.tokenizer import qwen3_tokenizer
 
     tokenizer = qwen3_tokenizer()
-    sets = load_sets(args.sets.split(","))
+    sets = load_sets(args.sets.split(","), args.seed)
     strategies = args.strategies.split(",")
     model = None
     if args.model:
@@ -159,13 +177,14 @@ def main(argv=None) -> int:
         for strategy, ratio in plan:
             summarizer = variants.get(strategy) or resolve_summarizer(
                 strategy, model_tok if model is not None else tokenizer, model)
-            figures = bench(summarizer, conversations, tokenizer, args.keep_last, ratio)
+            figures = bench(summarizer, conversations, tokenizer, args.keep_last, ratio, not args.without_question)
             rows.append({"set": set_name, "strategy": strategy.replace("fixtures.faults:", "fault:"),
                          "budget_ratio": ratio, **figures})
             if args.misses:
                 for name, miss in figures["misses"].items():
                     print(f"  {set_name} {strategy} {ratio}: {name} {miss}")
-    print(f"keep_last={args.keep_last}, Qwen3 tokens; budget = share of the summarized turns' tokens")
+    print(f"keep_last={args.keep_last}, Qwen3 tokens; budget = share of the summarized turns' tokens; "
+          f"{'history alone' if args.without_question else 'history and final question'}")
     print_rows(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, ensure_ascii=False))

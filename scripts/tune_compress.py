@@ -34,7 +34,7 @@ CLAUSE_MIN_TOKENS = (0, 24, 40)
 """Ledger only: sentences longer than this are split into clauses."""
 
 
-def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24) -> list:
+def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24, line_words: int = 12) -> list:
     from persona.compress import PREFIX, count_tokens, split_for_compression, summary_budget
     from persona.extractive import units_of
 
@@ -42,7 +42,7 @@ def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24
     for c in conversations:
         head, old, kept = split_for_compression(c.full, 1)
         frame = count_tokens([{"role": "system", "content": PREFIX}, *kept], tokenizer)
-        cases.append((c, units_of(old, tokenizer, clauses, clause_min_tokens), "\n".join(m["content"] for m in kept),
+        cases.append((c, units_of(old, tokenizer, clauses, clause_min_tokens, line_words), "\n".join(m["content"] for m in kept),
                       count_tokens(old, tokenizer), frame, count_tokens(c.full, tokenizer)))
     return cases
 
@@ -58,7 +58,7 @@ def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int,
     cuts = []
     for c, units, kept_text, old_tokens, frame, total in cases:
         budget = summary_budget(old_tokens, ratio, floor)
-        summary = render([units[i] for i in sorted(select(units, budget, config))])
+        summary = render(sorted(select(units, budget, config).units, key=lambda u: u.order))
         text = summary + "\n" + kept_text
         gone = {f["key"] for f in c.facts if not value_in_context(f["value"], text)}
         lost += len(gone)

@@ -1,9 +1,9 @@
-"""fixtures.generated: the generated compression set is big, varied, seeded and split without overlap."""
+"""fixtures.generated and fixtures.prose: the generated compression sets are big, varied, seeded and split without overlap."""
 from collections import Counter
 
 import pytest
 
-from fixtures.gen_templates import PLANT
+from fixtures.gen_templates import ASK, PLANT, STATE
 from fixtures import generated
 from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate
 from persona.compress_metrics import value_in_context
@@ -49,8 +49,22 @@ def test_halves_share_no_domain_and_no_phrasing(everything):
     tune, test = generated.tuning_set(), generated.test_set()
     assert len(tune) == len(test) == len(everything) // 2
     assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
-    families = [set(family) for templates in PLANT.values() for family in templates]
+    families = [set(family) for table in (PLANT, ASK, STATE) for templates in table.values() for family in templates]
     assert all(not (a & b) for a, b in zip(families[::2], families[1::2])), "a template sits in both families"
+
+
+def test_some_facts_are_stated_by_the_assistant(everything):
+    for half in (generated.tuning_set(), generated.test_set()):
+        said = Counter(f["said_by"] for c in half for f in c.facts)
+        assert said["assistant"] >= 50 and said["user"] > said["assistant"], said
+        for c in half:
+            for f in c.facts:
+                turn = [m for m in c.messages if m["role"] == "user"][f["turn"] - 1]
+                reply = c.messages[c.messages.index(turn) + 1]
+                holder = reply if f["said_by"] == "assistant" else turn
+                assert value_in_context(f["value"], holder["content"]), f"{c.name}: {f} not said by the {f['said_by']}"
+                if f["said_by"] == "assistant":
+                    assert not value_in_context(f["value"], turn["content"]), f"{c.name}: the user said {f} too"
 
 
 def test_the_seed_fixes_the_set():
@@ -61,3 +75,39 @@ def test_the_seed_fixes_the_set():
     first, again = (build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
     assert first == again
     assert build_conversation(random.Random(6), DOMAINS[0], 0, "x") != first
+
+
+def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
+    import random
+
+    from fixtures import prose
+    from fixtures.prose_phrases import DOMAINS, KINDS
+
+    everything = prose.generate()
+    tune, test = prose.tuning_set(), prose.test_set()
+    assert len(tune) == len(test) == len(everything) // 2 >= 60
+    assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
+    kinds = Counter(_kind(f) for c in everything for f in c.facts)
+    assert set(kinds) == set(KINDS) and min(kinds.values()) >= 10, kinds
+    lengths = [len(c.messages) for c in everything]
+    assert min(lengths) == prose.HISTORY_LENGTHS[0] and max(lengths) >= 30, (min(lengths), max(lengths))
+    text = "\n".join(m["content"] for c in everything for m in c.messages[:4])
+    assert "```" in text and "\n- " in text and "\n* " in text, "facts also sit in lists and config snippets"
+    said = Counter(f["said_by"] for c in everything for f in c.facts)
+    assert said["assistant"] >= 40, said
+    first, again = (prose.build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
+    assert first == again
+
+
+@pytest.mark.parametrize("half", ["tuning_set", "test_set"])
+def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
+    from fixtures import prose
+    from persona.compress_metrics import evaluate_case, pooled
+    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.tokenizer import qwen3_tokenizer
+
+    tok = qwen3_tokenizer()
+    summarize = resolve_summarizer(DEFAULT_STRATEGY, tok)
+    figures = pooled([evaluate_case(c, summarize, tok) for c in getattr(prose, half)()])
+    assert figures["fact_retention"] >= 0.95 and figures["substitutions"] == 0, figures
+    assert figures["compression_ratio"] >= 0.55, figures
