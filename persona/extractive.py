@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.compress import PREFIX, strip_think
-from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.facts import FILLER_WORDS, fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
@@ -173,13 +173,17 @@ def squeeze(text: str, spans: list[tuple[int, int]], words: frozenset = FUNCTION
 
 
 def short_line(text: str, anchor: int, max_words: int) -> str:
-    """`max_words` words of the text around offset `anchor`, '…' where cut; '' when it is short already."""
+    """`max_words` words of the text around offset `anchor` (fewer when the last ones are fillers), '…'
+    where cut; '' when it is short already."""
     words = list(WORD_SPAN.finditer(text))
     if len(words) <= max_words:
         return ""
     at = next((i for i, w in enumerate(words) if w.end() > anchor), 0)
     low = max(0, min(at - max_words // 4, len(words) - max_words))
     high = low + max_words
+    # A cut line does not end on "a", "the", "for": they lead to words it leaves out.
+    while high - 1 > max(at, low) and high < len(words) and words[high - 1].group().lower() in FILLER_WORDS:
+        high -= 1
     body = text[words[low].start():words[high - 1].end()]
     return ("… " if low else "") + body + (" …" if high < len(words) else "")
 
@@ -196,18 +200,26 @@ def render_sentences(units: list[Unit]) -> str:
 
 
 def render_ledger(units: list[Unit]) -> str:
-    """'t1: clause clause … clause': one line per message, '…' where text was left out. The user's
-    lines carry the turn alone, the others their speaker too ('t1 assistant: …')."""
+    """'t1: clause clause … clause': one line per message, '…' where text was left out between two
+    kept pieces. The user's lines carry the turn alone, the others their speaker too ('t1 assistant: …').
+    A line does not open or close on '…' (a short line's cut marks): each costs a token and says
+    nothing the line's shortness does not (docs/benchmarks.md)."""
     lines, last = [], None
     for unit in units:
         if last is None or unit.message != last.message:
             speaker = "" if unit.role == "user" else f" {unit.role}"
-            lines.append(f"t{unit.turn}{speaker}: {unit.text}")
+            lines.append([f"t{unit.turn}{speaker}: ", unit.text])
         else:
-            adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1].endswith("…")
-            lines[-1] += (" " if adjacent else " … ") + unit.text
+            adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1][1].endswith("…")
+            lines[-1][1] += (" " if adjacent else " … ") + unit.text
         last = unit
-    return "\n".join(lines)
+    return "\n".join(tag + _without_edge_marks(text) for tag, text in lines)
+
+
+def _without_edge_marks(text: str) -> str:
+    """The text without a leading '… ' or a trailing ' …'; itself when nothing else is left."""
+    bare = re.sub(r"\s+…$", "", re.sub(r"^…\s+", "", text))
+    return bare or text
 
 
 def _summarizer(tokenizer, config: SelectionConfig, render):

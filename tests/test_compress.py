@@ -347,11 +347,22 @@ def test_short_line_and_fact_words():
     from persona.facts import fact_words
 
     text = "Health checks on the old cluster hit 5432 every ten seconds for the whole region"
-    assert short_line(text, text.index("5432"), 6) == "… hit 5432 every ten seconds for …"
+    assert short_line(text, text.index("5432"), 6) == "… hit 5432 every ten seconds …", "no filler at the cut"
     assert short_line("Port 9090.", 5, 6) == "", "a short text is its own line"
     assert fact_words("90-minute") <= fact_words("90 minutes")
     assert fact_words("a hundred steps") == fact_words("100 steps")
     assert fact_words("Lena's") == fact_words("Lena")
+
+
+def test_ledger_lines_do_not_open_or_close_on_a_cut_mark(tok):
+    filler = "That makes sense, and it is a common setup that works well for most teams in practice."
+    old = [U("Dana Whitfield owns billing-api."), A("Noted."), U("Port 8443, please."), A("Sure."),
+           U("For the metrics sidecar we would then use port 9090 on the same host as the rest of it."),
+           A(filler)]
+    summary = ledger_summarizer(tok)(old, budget_tokens=10)
+    last = summary.splitlines()[-1]
+    text = last.split(": ", 1)[1]
+    assert len(text.split()) <= 6 and not text.startswith("…") and not text.endswith("…"), summary
 
 
 def test_budget_ratio_sets_the_summary_size(tok, fixture_set):
