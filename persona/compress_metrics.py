@@ -166,13 +166,13 @@ def _grams(text: str, n: int) -> set[tuple]:
     return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
-TURN_TAG = re.compile(r"^t(\d+)(?: (?:user|assistant|system))?:", re.M)
+TURN_TAG = re.compile(r"^t?(\d+)(?: (?:user|assistant|system))?:", re.M)
 
 
 def bare_turns(old: list[dict], summary: str, n_words: int = LINE_WORDS) -> list[int]:
     """1-based user/assistant turns of the summarized messages that have no line in the summary.
 
-    A summary whose lines carry turn tags ("t3: …", "t3 assistant: …", the ledger) is read by its tags. Otherwise
+    A summary whose lines carry turn tags ("3: …", "3 assistant: …", the ledger; "t3: …" too) is read by its tags. Otherwise
     a turn has a line when the summary holds `n_words` consecutive words of that turn (case aside);
     words a turn shares with others ("thanks, that helps") then count for each of them.
     """

@@ -3,7 +3,7 @@
 Two strategies share one selection:
 
 - `extractive`: whole sentences, in order, under their speaker ("user: … assistant: …").
-- `ledger`: clauses, one line per turn and speaker ("t1: …", "t1 assistant: …"), so each fact keeps
+- `ledger`: clauses, one line per turn and speaker ("1: …", "1 assistant: …"), so each fact keeps
   the turn it came from; a later value of the same kind sits on its own line beside the earlier one.
   Around a marked fact its lines drop pronouns, copulas and fillers (`squeeze`); the fact's own words
   and any unit without a strong fact stay word for word.
@@ -81,8 +81,8 @@ class SelectionConfig:
     """Floor of that default budget."""
     header: str = ""
     """First line of the summary, counted in the budget."""
-    label_tokens: int = 4
-    """Tokens a unit costs on top of its text when it opens a new line ("t12 assistant: ")."""
+    label_tokens: int = 3
+    """Tokens a unit costs on top of its text when it opens a new line ("3: ", "3 assistant: " one more)."""
     protect_turns: int = 0
     """The user's words in this many first turns are kept whole, past the budget if need be: they
     say what the conversation is about, and a fact there may carry no mark a pattern could find.
@@ -200,15 +200,16 @@ def render_sentences(units: list[Unit]) -> str:
 
 
 def render_ledger(units: list[Unit]) -> str:
-    """'t1: clause clause … clause': one line per message, '…' where text was left out between two
-    kept pieces. The user's lines carry the turn alone, the others their speaker too ('t1 assistant: …').
+    """'1: clause clause … clause': one line per message, '…' where text was left out between two
+    kept pieces. The user's lines carry the turn alone, the others their speaker too ('1 assistant: …');
+    the number alone, not 't1', saves a token a line (Qwen3 reads 't', '1', ':').
     A line does not open or close on '…' (a short line's cut marks): each costs a token and says
     nothing the line's shortness does not (docs/benchmarks.md)."""
     lines, last = [], None
     for unit in units:
         if last is None or unit.message != last.message:
             speaker = "" if unit.role == "user" else f" {unit.role}"
-            lines.append([f"t{unit.turn}{speaker}: ", unit.text])
+            lines.append([f"{unit.turn}{speaker}: ", unit.text])
         else:
             adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1][1].endswith("…")
             lines[-1][1] += (" " if adjacent else " … ") + unit.text
@@ -266,5 +267,5 @@ def extractive_summarizer(tokenizer, config: SelectionConfig | None = None):
 
 
 def ledger_summarizer(tokenizer, config: SelectionConfig | None = None):
-    """Fact-carrying clauses, one line per turn and speaker ('t1 user: …')."""
+    """Fact-carrying clauses, one line per turn and speaker ('1: …', '1 assistant: …')."""
     return _summarizer(tokenizer, config or LEDGER, render_ledger)

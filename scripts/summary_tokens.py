@@ -5,7 +5,7 @@
 
 Columns (Qwen3 tokens, summed over the set): original and compressed conversation; the kept exchange
 (and question); the system message around the summary (chat markers and "Previous context: "); the
-summary, split into turn tags ("t3: ", "t1 assistant: "), newlines, '…' marks, the text of turns 1-2
+summary, split into turn tags ("3: ", "1 assistant: "), newlines, '…' marks, the text of turns 1-2
 and the text of later turns. Tags, newlines and marks are counted as the tokens the summary loses
 without them.
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TAG = re.compile(r"^t\d+(?: \w+)?: ", re.M)
-EARLY = re.compile(r"^t[12](?: \w+)?:")
+TAG = re.compile(r"^t?\d+(?: \w+)?: ", re.M)
+EARLY = re.compile(r"^t?[12](?: \w+)?:")
 
 
 def account(conversation, summarizer, tokenizer, with_question: bool) -> dict:

@@ -273,7 +273,7 @@ def test_ledger_tags_turns_and_represents_every_turn(tok):
     old = [U("Dana Whitfield owns billing-api."), A("Noted."), U("Port 8443, please."), A("Sure."),
            U("Let's rehearse on staging first."), A("Good idea.")]
     summary = ledger_summarizer(tok)(old, budget_tokens=200)
-    assert [line.split(":", 1)[0] for line in summary.splitlines()] == ["t1", "t2", "t3"], summary
+    assert [line.split(":", 1)[0] for line in summary.splitlines()] == ["1", "2", "3"], summary
     assert "Dana Whitfield" in summary and "8443" in summary and "staging" in summary
 
 
@@ -300,7 +300,7 @@ def test_the_first_user_turns_are_kept_past_the_budget(tok):
            A("Fine. " * 30), U("Port 9090 for metrics."), A("Sure. " * 30)]
     summary = ledger_summarizer(tok)(old, budget_tokens=10)
     assert "oat milk" in summary and "small one" in summary, summary
-    assert summary.splitlines()[-1] == "t3: Port 9090 for metrics.", "turn 3 gets one short line, no more"
+    assert summary.splitlines()[-1] == "3: Port 9090 for metrics.", "turn 3 gets one short line, no more"
     assert "Noted." not in summary and "Fine." not in summary, "past the protected turns the budget holds"
 
 
@@ -320,6 +320,7 @@ def test_bare_turns_reads_tags_or_words():
     old = [U("Port 8443 for billing-api."), A("Noted."), U("Dana owns the migration."), A("Good."),
            U("Thanks a lot."), A("Any time.")]
     assert bare_turns(old, "t1 user: Port 8443\nt3 user: Thanks a lot.") == [2]
+    assert bare_turns(old, "1: Port 8443\n3 assistant: Good.") == [2]
     assert bare_turns(old, "user: Dana owns the migration. Thanks a lot.") == [1]
 
 
