@@ -10,7 +10,7 @@
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
 
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
-the per-conversation cut (lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
+the per-conversation cut (mean, lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
 still there verbatim, distractor substitutions, summarized turns with no line in the summary
 (persona.compress_metrics.bare_turns), and the summarizer's mean CPU seconds per
 conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
@@ -121,11 +121,11 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(f"{'set':10s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'min':>6s} {'median':>6s} {'<50%':>4s} "
+    print(f"{'set':10s} {'strategy':22s} {'budget':>6s} {'cut':>6s} {'mean':>6s} {'min':>6s} {'median':>6s} {'<50%':>4s} "
           f"{'facts kept':>13s} {'by asst.':>9s} {'expected':>12s} {'subst':>5s} {'bare turns':>10s} {'s/conv':>7s}")
     for r in rows:
         print(f"{r['set']:10s} {r['strategy']:22s} {r['budget_ratio']:>6.2f} {r['compression_ratio']:>6.1%} "
-              f"{r['min_case_ratio']:>6.1%} {r['median_case_ratio']:>6.1%} {r['cases_under_half']:>4d} "
+              f"{r['mean_case_ratio']:>6.1%} {r['min_case_ratio']:>6.1%} {r['median_case_ratio']:>6.1%} {r['cases_under_half']:>4d} "
               f"{r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
               f"{r['assistant_facts_kept']:>4d}/{r['assistant_facts']:<4d} "
               f"{r['expected_kept']:>4d}/{r['expected']:<4d}{r['expected_kept'] / max(r['expected'], 1):>4.0%} "
