@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.compress import PREFIX, strip_think
-from persona.facts import FILLER_WORDS, fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
@@ -172,6 +172,11 @@ def squeeze(text: str, spans: list[tuple[int, int]], words: frozenset = FUNCTION
     return squeezed if squeezed.strip(".,;:!? ") else text
 
 
+LEADING_WORDS = frozenset("a an the of to for and or in on at with by from".split())
+"""Words a cut line does not end on: articles, prepositions and conjunctions lead to what it leaves out.
+Question words and verbs stay ("What should I do")."""
+
+
 def short_line(text: str, anchor: int, max_words: int) -> str:
     """`max_words` words of the text around offset `anchor` (fewer when the last ones are fillers), '…'
     where cut; '' when it is short already."""
@@ -182,7 +187,7 @@ def short_line(text: str, anchor: int, max_words: int) -> str:
     low = max(0, min(at - max_words // 4, len(words) - max_words))
     high = low + max_words
     # A cut line does not end on "a", "the", "for": they lead to words it leaves out.
-    while high - 1 > max(at, low) and high < len(words) and words[high - 1].group().lower() in FILLER_WORDS:
+    while high - 1 > max(at, low) and high < len(words) and words[high - 1].group().lower() in LEADING_WORDS:
         high -= 1
     body = text[words[low].start():words[high - 1].end()]
     return ("… " if low else "") + body + (" …" if high < len(words) else "")
