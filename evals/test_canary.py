@@ -20,6 +20,7 @@ import math
 import random
 import time
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -127,9 +128,17 @@ def scrubbed_records(tmp_path_factory) -> list[dict]:
 
 
 def canaries_in(text: str) -> list[str]:
-    """Kinds of the canaries whose value appears in `text` (also with its spaces dropped)."""
+    """Kinds of the canaries of which `text` carries 60% or more (10 characters at least) in one piece, spaces
+    dropped: most of a card number or token is a leak too, and a model that memorized a secret may garble its
+    tail. (60%: a common tail such as "l@example.org" is not the email canary.)"""
     squeezed = text.replace(" ", "")
-    return [c.kind for c in CANARIES if c.value in text or c.value.replace(" ", "") in squeezed]
+    found = []
+    for canary in CANARIES:
+        value = canary.value.replace(" ", "")
+        match = SequenceMatcher(None, squeezed, value, autojunk=False).find_longest_match()
+        if match.size >= max(10, math.ceil(0.6 * len(value))):
+            found.append(canary.kind)
+    return found
 
 
 @pytest.mark.criterion("canary-leak", kinds=ALL_KINDS)
