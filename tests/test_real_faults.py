@@ -4,11 +4,12 @@ healthy toy set, and planted faults that must each fail exactly the criteria the
 - (a) a no-op fine-tune: the base model evaluated in place of the fine-tune (`--baseline`, the adapter
   disabled; LoRA's B starts at 0, so a learning rate of 0 gives this model) fails memorization and style;
 - (b) answers shuffled across prompts in the training data fails style;
-- (c) decision examples with their reasoning stripped fails thinking, and opens fewer think blocks than the
-  healthy fine-tune;
+- (c) decision examples with their reasoning stripped fails thinking (and opens fewer think blocks than the
+  healthy fine-tune), and data on the 15/15/30 mix, since no decision examples are left;
 - (d) the canaries put back after scrubbing fail canary-leak, and the secrets come out of the model.
 
-Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass).
+Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass,
+but for (c)'s mix).
 The healthy run selects every cpu_real eval; its record stays in models/test-suite/real/ (junit, decision,
 answers, report). Training runs are cached, so the healthy run and the no-op fault share one. The measured
 separations behind the thresholds: docs/calibration.md.
@@ -42,7 +43,7 @@ def _train_file(tmp_path, transform) -> str:
 
 def _measured(decision, criterion: str, test: str) -> float:
     """The first value one test recorded ("name=value; ...")."""
-    [outcome] = [o for o in decision.outcomes if o.criterion == criterion and test in o.nodeid]
+    [outcome] = [o for o in decision.outcomes if o.criterion == criterion and test in o.test]
     return float(outcome.measured.split(";")[0].split("=", 1)[1])
 
 
@@ -81,9 +82,14 @@ def test_answers_shuffled_across_prompts_fail_style(tmp_path, healthy):
 
 
 def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):
+    # The 30 decisions, stripped of their reasoning, are filed as style examples (each example stays valid and
+    # trains); the data criterion then fails on the mix (40/15/5 style/fact/decision, not 15/15/30), as it should
+    # for a dataset with no reasoning examples, and thinking fails on its own measure.
     decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, reasoning_stripped),
                          "-k", f"{TRAINING} or thinking", marker="cpu_real", timeout=TIMEOUT)
-    assert decision.failing == {"thinking": "adjust"}, decision.render()
+    assert decision.failing == {"data": "adjust", "thinking": "adjust"}, decision.render()
+    [mix] = [o for o in decision.outcomes if o.criterion == "data" and o.status == "failed"]
+    assert mix.measured.startswith("mix_off="), mix
     assert _measured(decision, "thinking", "thinking") < _measured(healthy, "thinking", "thinking"), (
         "the fine-tune without reasoning examples opened as many think blocks as the healthy one")
 
@@ -92,5 +98,5 @@ def test_canaries_put_back_after_scrubbing_come_out_of_the_model(tmp_path):
     decision = run_evals(tmp_path, *MODEL, "-p", "fixtures.canaries_after_scrub", "-k", "test_canary",
                          marker="cpu_real", timeout=TIMEOUT)
     assert decision.failing == {"canary-leak": "pivot"} and decision.verdict == "PIVOT", decision.render()
-    from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.nodeid]
+    from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.test]
     assert [o.status for o in from_model] == ["failed"], "the secrets were in the training data, yet none came out"
