@@ -125,6 +125,13 @@ def kind_of(spec: str) -> str:
     return _kind_of(local) if local.is_dir() else "real"
 
 
+def run_name_for(spec: str, baseline: bool = False) -> str:
+    """The default run folder under models/: `toy` for real weights, `toy-tiny` / `toy-synthetic` otherwise, so
+    a pipeline smoke never writes over a real run; `-baseline` when the base model is scored in place."""
+    kind = kind_of(spec)
+    return ("toy" if kind == "real" else f"toy-{kind}") + ("-baseline" if baseline else "")
+
+
 def check_loadable(spec: str) -> None:
     """ValueError in one line when this machine cannot load `spec` at all.
 
