@@ -20,6 +20,7 @@ from persona import cli_compress, cli_gpu
 from persona.data import TOY_MIX, DataError
 from persona.decision import EXIT_BAD_INPUT, EXIT_CODES
 from persona.importers import cli as importers_cli
+from persona.shipped import EVALS
 
 EXIT_INTERRUPTED = 130
 VERDICT_EXITS = ", ".join(f"{code} {verdict}" for verdict, code in EXIT_CODES.items())
@@ -140,11 +141,10 @@ def cmd_evaluate(args) -> int:
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     marker = eval_marker(kind_of(model), torch.cuda.is_available())
-    root = Path(__file__).resolve().parent.parent
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
                *(["--report", args.report] if args.report else [])]
-    argv = [str(root / "evals"), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider",
-            "-q", "--rootdir", str(root), *options, *args.pytest_args]
+    argv = [str(EVALS), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
+            *options, *args.pytest_args]
     code = pytest.main(argv)
     if code == pytest.ExitCode.INTERRUPTED:
         return EXIT_INTERRUPTED
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="fine-tune with LoRA (seed defaults)")
     train.add_argument("--config", help="TOML file with a [train] table")
     train.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
-    train.add_argument("--data", help="training JSONL (default data/toy/train.jsonl)")
+    train.add_argument("--data", help="training JSONL (default: the shipped toy set, data/toy/train.jsonl)")
     train.add_argument("--backend", choices=("auto", "hf", "unsloth"))
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")

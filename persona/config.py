@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from persona.models import run_name_for
+from persona.shipped import TOY_DATA
 
 DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -22,8 +23,8 @@ TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj"
 class TrainConfig:
     model: str = DEFAULT_MODEL
     """Hub id, local directory, "synthetic:qwen3-1.7b" (real shape, random weights) or "tiny" (CPU smoke)."""
-    train_file: str = "data/toy/train.jsonl"
-    """JSONL training examples (see persona.data)."""
+    train_file: str = str(TOY_DATA / "train.jsonl")
+    """JSONL training examples (see persona.data); default the shipped toy set (data/toy/ in a checkout)."""
     output_dir: str = "models"
     """Runs are written to output_dir/<run_name>/."""
     run_name: str = "toy"
