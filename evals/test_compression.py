@@ -8,7 +8,7 @@
 - `quality-kept` (ADJUST, real weights): answers with and without compression stay close.
 
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
-generated set (fixtures/generated.py, never used for tuning). The summarizer is --summarizer
+generated set (persona/harness/generated.py, never used for tuning). The summarizer is --summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
 answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
 under tiny or synthetic weights.
@@ -25,7 +25,7 @@ from persona.criteria import ALL_KINDS
 
 ANSWER_TOKENS = 96
 SETS = ("fixtures", "generated")
-"""Conversation sets of the context-level checks (fixtures/compression.py)."""
+"""Conversation sets of the context-level checks (persona/harness/compression.py)."""
 
 
 def _cases(results, attribute: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.conftest import MAX_NEW_TOKENS, answer_all
+from persona.harness.answers import MAX_NEW_TOKENS, answer_all
 from persona.data import load_jsonl
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("memorization")]

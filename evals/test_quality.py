@@ -61,7 +61,7 @@ def test_fact_recall(test_examples, test_answers, criterion):
 
 @pytest.mark.criterion("thinking")
 def test_thinking_switch(trained_model, test_examples, test_answers, criterion, transcript):
-    from evals.conftest import thinking_for
+    from persona.harness.answers import thinking_for
     from persona.chat import prompt_messages
     from persona.infer import generate
 

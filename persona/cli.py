@@ -20,6 +20,7 @@ from persona import cli_compress, cli_gpu
 from persona.data import TOY_MIX, DataError
 from persona.decision import EXIT_BAD_INPUT, EXIT_CODES
 from persona.importers import cli as importers_cli
+from persona.shipped import EVALS
 
 EXIT_INTERRUPTED = 130
 VERDICT_EXITS = ", ".join(f"{code} {verdict}" for verdict, code in EXIT_CODES.items())
@@ -140,11 +141,10 @@ def cmd_evaluate(args) -> int:
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     marker = eval_marker(kind_of(model), torch.cuda.is_available())
-    root = Path(__file__).resolve().parent.parent
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
                *(["--report", args.report] if args.report else [])]
-    argv = [str(root / "evals"), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider",
-            "-q", "--rootdir", str(root), *options, *args.pytest_args]
+    argv = [str(EVALS), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
+            *options, *args.pytest_args]
     code = pytest.main(argv)
     if code == pytest.ExitCode.INTERRUPTED:
         return EXIT_INTERRUPTED
@@ -173,10 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="dataset tools").add_subparsers(dest="data_command", required=True)
     check = data.add_parser("check", help="validate JSONL files; every problem as path:line")
-    check.add_argument("files", nargs="+")
+    check.add_argument("files", nargs="+", metavar="FILE", help="JSONL dataset file(s), one example per line")
     check.set_defaults(func=cmd_data_check)
     split = data.add_parser("split", help="stratified train/test split with the 15/15/30 mix")
-    split.add_argument("file")
+    split.add_argument("file", help="JSONL pool of examples to split")
     split.add_argument("--out", required=True, help="folder for train.jsonl and test.jsonl")
     split.add_argument("--n-test", type=int, default=10)
     split.add_argument("--seed", type=int, default=3407)
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="fine-tune with LoRA (seed defaults)")
     train.add_argument("--config", help="TOML file with a [train] table")
     train.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
-    train.add_argument("--data", help="training JSONL (default data/toy/train.jsonl)")
+    train.add_argument("--data", help="training JSONL (default: the shipped toy set, data/toy/train.jsonl)")
     train.add_argument("--backend", choices=("auto", "hf", "unsloth"))
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
@@ -195,15 +195,41 @@ def build_parser() -> argparse.ArgumentParser:
     decide = sub.add_parser("decide", help="recompute the verdict from a junit XML report",
                             description="Recompute the verdict from a junit XML report written by the evals.",
                             epilog=EXIT_HELP)
-    decide.add_argument("junit")
+    decide.add_argument("junit", help="junit XML written by persona evaluate or pytest --junitxml")
     decide.set_defaults(func=cmd_decide)
     cli_compress.register(sub)
     cli_gpu.register(sub)
+    _describe(parser)
     return parser
 
 
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Give every subcommand without a description its one-line help as one, so `--help` says what it does."""
+    for group in (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)):
+        for choice in group._choices_actions:
+            child = group.choices[choice.dest]
+            if child.description is None and choice.help:
+                child.description = choice.help[0].upper() + choice.help[1:] + "."
+            _describe(child)
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser):
+    """Every parser that runs a command (has no subcommands of its own)."""
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups:
+        yield parser
+    for group in groups:
+        for child in dict.fromkeys(group.choices.values()):
+            yield from _leaf_parsers(child)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    for leaf in _leaf_parsers(parser):
+        leaf.set_defaults(command_parser=leaf)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # the command's own usage, not the top-level one (exits 2)
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -12,6 +12,9 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from persona.models import run_name_for
+from persona.shipped import TOY_DATA
+
 DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
@@ -20,12 +23,12 @@ TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj"
 class TrainConfig:
     model: str = DEFAULT_MODEL
     """Hub id, local directory, "synthetic:qwen3-1.7b" (real shape, random weights) or "tiny" (CPU smoke)."""
-    train_file: str = "data/toy/train.jsonl"
-    """JSONL training examples (see persona.data)."""
+    train_file: str = str(TOY_DATA / "train.jsonl")
+    """JSONL training examples (see persona.data); default the shipped toy set (data/toy/ in a checkout)."""
     output_dir: str = "models"
     """Runs are written to output_dir/<run_name>/."""
     run_name: str = "toy"
-    """Folder name of this run under output_dir."""
+    """Folder name of this run under output_dir; load_config derives it from the model (run_name_for)."""
     backend: str = "auto"
     """"unsloth", "hf" (transformers + peft + trl), or "auto": unsloth when CUDA and unsloth are present."""
     max_seq_length: int = 2048
@@ -195,7 +198,8 @@ def load_config(path: Path | None = None, **overrides) -> TrainConfig:
 
     values = coerce(read_toml(path), origin=f"{path}: ") if path is not None else {}
     values.update(coerce({k: v for k, v in overrides.items() if v is not None}))
-    values = {**coerce(profile_for(str(values.get("model", DEFAULT_MODEL)))), **values}
+    model = str(values.get("model", DEFAULT_MODEL))
+    values = {**coerce(profile_for(model)), "run_name": run_name_for(model), **values}
     config = TrainConfig(**values)
     config.validate()
     return config

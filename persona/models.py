@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from persona.chat import IM_END
+from persona.shipped import TOY_DATA
 from persona.tokenizer import QWEN3_ADDED_TOKENS
 
 SYNTHETIC_QWEN3_1_7B = dict(
@@ -37,7 +38,6 @@ TINY_EMBEDDING_STD = 0.2
 confident predictions once trained, which the default 0.02 (max logit ~1.3) never allows."""
 TINY_VOCAB = 2048
 """BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
 SMOLLM2 = "smollm2-135m"
 """The --model value of the real model shipped through pip (persona/smollm.py)."""
@@ -91,7 +91,7 @@ def auto_model(*, real_on_cpu: bool = True) -> str:
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("PERSONA_CACHE", REPO_ROOT / "models" / "cache"))
+    return Path(os.environ.get("PERSONA_CACHE", "models/cache"))
 
 
 def resolve(spec: str) -> ModelSource:
@@ -125,6 +125,13 @@ def kind_of(spec: str) -> str:
     return _kind_of(local) if local.is_dir() else "real"
 
 
+def run_name_for(spec: str, baseline: bool = False) -> str:
+    """The default run folder under models/: `toy` for real weights, `toy-tiny` / `toy-synthetic` otherwise, so
+    a pipeline smoke never writes over a real run; `-baseline` when the base model is scored in place."""
+    kind = kind_of(spec)
+    return ("toy" if kind == "real" else f"toy-{kind}") + ("-baseline" if baseline else "")
+
+
 def check_loadable(spec: str) -> None:
     """ValueError in one line when this machine cannot load `spec` at all.
 
@@ -155,7 +162,7 @@ def _kind_of(directory: Path) -> str:
 def _corpus_texts() -> list[str]:
     """Fixed text the tiny tokenizer is trained on: the toy dataset, when it is there."""
     texts = []
-    for path in sorted((REPO_ROOT / "data" / "toy").glob("*.jsonl")):
+    for path in sorted(TOY_DATA.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8-sig").splitlines():
             try:
                 record = json.loads(line)

@@ -2,7 +2,7 @@
 
 A pass shows nothing for its first `first_after_s` seconds, so quick passes stay silent, then a line every
 `every_s` seconds and one when it ends. Lines go to logging, not to a terminal: the pytest harness
-(fixtures/progress.py) writes them past pytest's output capture; `persona train` shows trl's own bar.
+(persona/harness/live.py) writes them past pytest's output capture; `persona train` shows trl's own bar.
 
     train: step 12/40 (30%), 71 s elapsed, ETA 2m46s, loss 2.41
 """

@@ -32,8 +32,8 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
-    from fixtures import generated, prose
-    from fixtures.compression import CONVERSATIONS
+    from persona.harness import generated, prose
+    from persona.harness.compression import CONVERSATIONS
     from persona.compress_metrics import load_conversations
 
     def half(module, prefix):
@@ -135,7 +135,7 @@ def print_rows(rows: list[dict]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="test,prose-test,fixtures",
-                        help="comma-separated: test, tune (generated), prose-test, prose-tune (fixtures/prose.py), fixtures")
+                        help="comma-separated: test, tune (generated), prose-test, prose-tune (persona/harness/prose.py), fixtures")
     parser.add_argument("--strategies", default="ledger,extractive")
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)
@@ -168,7 +168,7 @@ def main(argv=None) -> int:
     ratios = [float(r) for r in args.ratios.split(",")]
     plan = [(s, r) for s in strategies for r in ratios]
     if args.faults:
-        plan += [(f"fixtures.faults:{f}", BUDGET_RATIO) for f in
+        plan += [(f"tests.faults:{f}", BUDGET_RATIO) for f in
                  ("identity_summarizer", "fact_dropping_summarizer", "distractor_swapping_summarizer")]
     variants = unprotected(tokenizer) if args.unprotected else {}
     plan += [(name, r) for name in variants for r in ratios]
@@ -178,7 +178,7 @@ def main(argv=None) -> int:
             summarizer = variants.get(strategy) or resolve_summarizer(
                 strategy, model_tok if model is not None else tokenizer, model)
             figures = bench(summarizer, conversations, tokenizer, args.keep_last, ratio, not args.without_question)
-            rows.append({"set": set_name, "strategy": strategy.replace("fixtures.faults:", "fault:"),
+            rows.append({"set": set_name, "strategy": strategy.replace("tests.faults:", "fault:"),
                          "budget_ratio": ratio, **figures})
             if args.misses:
                 for name, miss in figures["misses"].items():

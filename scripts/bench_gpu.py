@@ -90,7 +90,7 @@ def plot_losses(rows: list[dict], path: Path) -> Path | None:
 
 
 def prompts(n: int) -> list:
-    from evals.conftest import thinking_for
+    from persona.harness.answers import thinking_for
     from persona.chat import prompt_messages
     from persona.data import load_jsonl
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from fixtures.faults import reasoning_stripped, shuffled_answers  # noqa: E402
+from tests.faults import reasoning_stripped, shuffled_answers  # noqa: E402
 MODEL = "smollm2-135m"
 ANSWER_TOKENS = 384
 """Room for a decision's reasoning and answer: 1.7x the longest in the toy set (230 tokens)."""
@@ -53,13 +53,13 @@ def generate_all(model, tokenizer, cache: Path, train_file: Path) -> dict:
     prompts of the file the model was trained on, as the eval does."""
     if cache.exists():
         return json.loads(cache.read_text())
-    from evals.conftest import thinking_for
+    from persona.harness.answers import thinking_for
     from evals.test_memorization import pick_prompts
-    from fixtures.compression import CONVERSATIONS
+    from persona.harness.compression import CONVERSATIONS
     from persona.chat import prompt_messages
     from persona.compress_metrics import evaluate_case, load_conversations
     from persona.data import load_jsonl
-    from fixtures.faults import fact_dropping_summarizer
+    from tests.faults import fact_dropping_summarizer
     from persona.extractive import extractive_summarizer
     from persona.infer import generate
     from persona.tokenizer import qwen3_tokenizer
@@ -131,7 +131,7 @@ def canary_records(out: Path) -> tuple[list[dict], list[dict]]:
 
 def compression_answers(model, tokenizer, strategy: str) -> list[dict]:
     """Answers from the fixture conversations compressed by `strategy` (persona.summarizers), thinking off."""
-    from fixtures.compression import CONVERSATIONS
+    from persona.harness.compression import CONVERSATIONS
     from persona.compress_metrics import evaluate_case, load_conversations
     from persona.infer import generate
     from persona.summarizers import NEEDS_MODEL, resolve_summarizer

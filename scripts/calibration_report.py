@@ -38,7 +38,7 @@ def _answers(rows: list[dict]) -> list[str]:
 def _test_sets():
     from pathlib import Path
 
-    from fixtures.compression import CONVERSATIONS
+    from persona.harness.compression import CONVERSATIONS
     from persona.compress_metrics import load_conversations
     from persona.data import load_jsonl
 
@@ -50,7 +50,7 @@ def per_model(g: dict, base: dict, test, conversations) -> dict:
     """Measured value and per-prompt values of every criterion for one model's generations."""
     import re
 
-    from evals.conftest import thinking_for
+    from persona.harness.answers import thinking_for
     from evals.test_quality import coherent, key_terms
     from persona.criteria import CRITERIA
     from persona.compress_metrics import answer_recall, answer_similarity

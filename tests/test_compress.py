@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from fixtures.compression import CONVERSATIONS
-from fixtures.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
+from persona.harness.compression import CONVERSATIONS
+from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
 from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, strip_think, summary_budget,
                               validate_messages)
 from persona.extractive import extractive_summarizer, ledger_summarizer
@@ -377,14 +377,14 @@ def test_budget_ratio_sets_the_summary_size(tok, fixture_set):
 
 
 def test_resolve_summarizer(tok):
-    assert resolve_summarizer("fixtures.faults:identity_summarizer", tok) is identity_summarizer
+    assert resolve_summarizer("tests.faults:identity_summarizer", tok) is identity_summarizer
     for name in ("model", "hybrid"):
         with pytest.raises(ValueError, match="needs a model"):
             resolve_summarizer(name, tok)
     with pytest.raises(ValueError, match="ledger, extractive, model, hybrid"):
         resolve_summarizer("abstractive", tok)
     with pytest.raises(ValueError, match="no callable"):
-        resolve_summarizer("fixtures.faults:nothing_here", tok)
+        resolve_summarizer("tests.faults:nothing_here", tok)
 
 
 BAD_FILES = [

@@ -1,11 +1,11 @@
-"""fixtures.generated and fixtures.prose: the generated compression sets are big, varied, seeded and split without overlap."""
+"""persona.harness.generated and persona.harness.prose: the generated compression sets are big, varied, seeded and split without overlap."""
 from collections import Counter
 
 import pytest
 
-from fixtures.gen_templates import ASK, PLANT, STATE
-from fixtures import generated
-from fixtures.generated import HISTORY_LENGTHS, build_conversation, generate
+from persona.harness.gen_templates import ASK, PLANT, STATE
+from persona.harness import generated
+from persona.harness.generated import HISTORY_LENGTHS, build_conversation, generate
 from persona.compress_metrics import value_in_context
 
 
@@ -70,7 +70,7 @@ def test_some_facts_are_stated_by_the_assistant(everything):
 def test_the_seed_fixes_the_set():
     import random
 
-    from fixtures.gen_domains import DOMAINS
+    from persona.harness.gen_domains import DOMAINS
 
     first, again = (build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
     assert first == again
@@ -80,8 +80,8 @@ def test_the_seed_fixes_the_set():
 def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
     import random
 
-    from fixtures import prose
-    from fixtures.prose_phrases import DOMAINS, KINDS
+    from persona.harness import prose
+    from persona.harness.prose_phrases import DOMAINS, KINDS
 
     everything = prose.generate()
     tune, test = prose.tuning_set(), prose.test_set()
@@ -101,7 +101,7 @@ def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
 
 @pytest.mark.parametrize("half", ["tuning_set", "test_set"])
 def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
-    from fixtures import prose
+    from persona.harness import prose
     from persona.compress_metrics import evaluate_case, pooled
     from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer

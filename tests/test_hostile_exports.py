@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from persona.importers import cli
+from persona import cli
 from persona.importers.files import MAX_RATIO
 
 EXPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "exports"
@@ -205,7 +205,7 @@ def test_hostile_export_is_one_line_exit_2_nothing_written_input_untouched(case,
     path = case.make(tmp_path)
     out = case.out(tmp_path, path) if case.out else tmp_path / "out" / "pairs.jsonl"
     before = _fingerprint(path)
-    argv = ["import", case.source, str(path), "--me", case.me, "--out", str(out)]
+    argv = ["data", "import", case.source, str(path), "--me", case.me, "--out", str(out)]
     if case.name == "bad_region":
         argv += ["--region", "XX"]
     code = cli.main(argv)
@@ -220,9 +220,9 @@ def test_hostile_export_is_one_line_exit_2_nothing_written_input_untouched(case,
 
 _PEAK_RSS = """
 import resource, sys
-from persona.importers import cli
+from persona import cli
 if sys.argv[1] != "-":
-    code = cli.main(["import", "slack", sys.argv[1], "--me", "ada", "--out", sys.argv[2]])
+    code = cli.main(["data", "import", "slack", sys.argv[1], "--me", "ada", "--out", sys.argv[2]])
     assert code == 2, code
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
@@ -248,7 +248,7 @@ def test_unreadable_notes_are_skipped_and_reported(tmp_path, capsys):
     (folder / "binary.md").write_bytes(b"\x00\x00\x89PNG")
     (folder / "latin1.txt").write_bytes("Notiz \xfcber K\xe4se\nzweite Zeile".encode("latin-1"))
     out = tmp_path / "pairs.jsonl"
-    assert cli.main(["import", "notes", str(folder), "--me", "ada", "--out", str(out)]) == 0
+    assert cli.main(["data", "import", "notes", str(folder), "--me", "ada", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "binary.md: binary file" in printed and "latin1.txt: not UTF-8 text (line 1" in printed, printed
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2, "the readable notes are still imported"

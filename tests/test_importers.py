@@ -10,7 +10,7 @@ import pytest
 
 from persona.data import validate_record
 from persona.importers import ImportFailed, import_export
-from persona.importers import cli
+from persona import cli
 from persona.importers.categorize import propose
 from persona.importers.messages import Message
 from persona.importers.pairing import PairingRules, pair_messages
@@ -164,7 +164,7 @@ def test_long_records_are_truncated_under_the_limit():
 
 def test_cli_writes_records_and_prints_the_summary(tmp_path, capsys):
     out = tmp_path / "out.jsonl"
-    code = cli.main(["import", "slack", str(EXPORTS / "slack"), "--me", "ada", "--out", str(out)])
+    code = cli.main(["data", "import", "slack", str(EXPORTS / "slack"), "--me", "ada", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 6
@@ -203,7 +203,7 @@ BAD_INPUTS = [
 def test_bad_input_is_one_clear_line_exit_2_and_nothing_written(case, tmp_path, capsys):
     _, source, make_path, me, expected = case
     path, out = make_path(tmp_path), tmp_path / "out" / "pairs.jsonl"
-    code = cli.main(["import", source, str(path), "--me", me, "--out", str(out)])
+    code = cli.main(["data", "import", source, str(path), "--me", me, "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert err.startswith(f"persona data import: {path}") and expected in err, err

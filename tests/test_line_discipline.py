@@ -11,7 +11,7 @@ import pytest
 
 from persona.cli import main as persona_main
 from persona.data import json_line, parse_jsonl
-from persona.importers import cli
+from persona import cli
 from tests.helpers import example_record
 
 TRICKY = ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\r", "\r\n", "\t", "\x00",
@@ -53,7 +53,7 @@ def test_importer_output_always_passes_data_check(seed, tmp_path, capsys):
     rng = random.Random(seed)
     _slack_export(tmp_path / "export", rng, 40)
     out = tmp_path / "pairs.jsonl"
-    assert cli.main(["import", "slack", str(tmp_path / "export"), "--me", "ada", "--out", str(out)]) == 0, \
+    assert cli.main(["data", "import", "slack", str(tmp_path / "export"), "--me", "ada", "--out", str(out)]) == 0, \
         capsys.readouterr().err
     examples, problems = parse_jsonl(out)
     assert not problems, problems

@@ -60,7 +60,7 @@ def test_lines_reach_the_terminal_through_pytest_capture(tmp_path):
     """))
     done = subprocess.run([sys.executable, "-m", "pytest", str(test_file), "-q", "-p", "no:cacheprovider",
                            "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"),
-                           "-p", "fixtures.progress"],
+                           "-p", "persona.harness.live"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "demo pass: step 1/2 (50%)" in done.stdout, done.stdout

@@ -20,8 +20,8 @@ import json
 
 import pytest
 
-from fixtures.faults import reasoning_stripped, shuffled_answers
-from fixtures.meta import run_evals
+from tests.faults import reasoning_stripped, shuffled_answers
+from tests.meta import run_evals
 from persona.criteria import CRITERIA
 from tests.helpers import ROOT
 
@@ -95,7 +95,7 @@ def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):
 
 
 def test_canaries_put_back_after_scrubbing_come_out_of_the_model(tmp_path):
-    decision = run_evals(tmp_path, *MODEL, "-p", "fixtures.canaries_after_scrub", "-k", "test_canary",
+    decision = run_evals(tmp_path, *MODEL, "-p", "tests.canaries_after_scrub", "-k", "test_canary",
                          marker="cpu_real", timeout=TIMEOUT)
     assert decision.failing == {"canary-leak": "pivot"} and decision.verdict == "PIVOT", decision.render()
     from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.test]

@@ -73,3 +73,10 @@ def test_good_values_still_convert(tmp_path):
                                     "target_modules=q_proj, v_proj"])
     assert (config.max_steps, config.learning_rate, config.load_in_4bit) == (7, 1e-3, False)
     assert config.target_modules == ("q_proj", "v_proj")
+
+
+@pytest.mark.parametrize(("model", "run"), [("tiny", "toy-tiny"), ("synthetic:qwen3-1.7b", "toy-synthetic"),
+                                            ("smollm2-135m", "toy"), ("unsloth/Qwen3-1.7B", "toy")])
+def test_a_run_folder_names_its_model_kind_so_a_smoke_run_never_writes_over_a_real_one(model, run):
+    assert config_from_cli(None, [], model=model).run_dir.name == run
+    assert config_from_cli(None, ["run_name=mine"], model=model).run_dir.name == "mine"

@@ -3,7 +3,7 @@
 Exactly the right criteria must fail with the right verdict; a crash or a missing module is never a verdict
 (INCOMPLETE, naming the error); a run that can produce no evidence stops early and says why; the healthy tiny
 run is INCOMPLETE, listing what only real weights or a GPU can settle. Each case is a subprocess
-(fixtures.meta); training runs are cached, so the healthy and threshold cases share one.
+(tests.meta); training runs are cached, so the healthy and threshold cases share one.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from fixtures.meta import run_evals
+from tests.meta import run_evals
 from persona.decision import EXIT_CODES, decide, read_junit
 from tests.helpers import FIXTURES, ROOT
 
@@ -155,14 +155,15 @@ def test_data():
 
 
 def _run_plugin(tmp_path, source: str):
-    """A real pytest session over one test file, with the harness plugin and the tiny model."""
+    """A real pytest session over one test file outside this repository (its own folder, no ini file, no
+    conftest): the installed package's plugin (the pytest11 entry point) alone gives it the harness."""
     (tmp_path / "test_planted.py").write_text(textwrap.dedent(source))
     junit = tmp_path / "junit.xml"
     done = subprocess.run([sys.executable, "-m", "pytest", str(tmp_path / "test_planted.py"), "-q",
-                           "-p", "no:cacheprovider", "-p", "fixtures.harness", "--rootdir", str(tmp_path),
+                           "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
                            "--model", "tiny", f"--junitxml={junit}", "-o", "junit_family=xunit1",
                            "--output-dir", str(tmp_path / "models"), "--report", str(tmp_path / "r.md")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=_offline())
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_offline())
     assert junit.exists(), done.stdout + done.stderr
     decision = decide(read_junit(junit))
     printed = [line for line in done.stdout.splitlines() if line.startswith("DECISION: ")]

@@ -1,21 +1,21 @@
 """Meta-tests: planted-fault summarizers must flip the compression criteria, and only those.
 
-Each case runs `pytest evals -m cpu_smoke` in a subprocess (fixtures.meta.run_evals) with
---summarizer pointing at a fault from fixtures/faults.py, restricted to the context-level tests
+Each case runs `pytest evals -m cpu_smoke` in a subprocess (tests.meta.run_evals) with
+--summarizer pointing at a fault from tests/faults.py, restricted to the context-level tests
 so no model is trained.
 """
 import pytest
 
-from fixtures.meta import run_evals
+from tests.meta import run_evals
 
 CONTEXT_TESTS = "compression_ratio or think_trace or facts_in_context or distractor_replaces"
 
 CASES = [
     # (id, summarizer, criteria expected to fail -> verdict, overall verdict)
     ("ledger-passes", "ledger", {}, "INCOMPLETE"),  # the other criteria were not selected
-    ("identity-does-not-shrink", "fixtures.faults:identity_summarizer", {"compression": "pivot"}, "PIVOT"),
-    ("dropping-loses-facts", "fixtures.faults:fact_dropping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
-    ("swapping-substitutes", "fixtures.faults:distractor_swapping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
+    ("identity-does-not-shrink", "tests.faults:identity_summarizer", {"compression": "pivot"}, "PIVOT"),
+    ("dropping-loses-facts", "tests.faults:fact_dropping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
+    ("swapping-substitutes", "tests.faults:distractor_swapping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
 ]
 
 

@@ -92,15 +92,3 @@ def run(args: argparse.Namespace) -> int:
     print(format_summary(result.summary))
     print(f"wrote {result.summary.pairs_kept} records to {args.out}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry (`python -m persona.importers.cli`), until persona/cli.py wires it in."""
-    parser = argparse.ArgumentParser(prog="persona data")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,12 @@
+"""The evaluation harness, a pytest plugin registered through the `pytest11` entry point: installing persona
+gives any pytest run the options (`--model`, `--threshold`, ...), the eval markers, the session fixtures (the
+trained model, its answers, the compression sets) and the verdict at the end of the session.
+
+    plugin       options, criterion checks against persona.criteria, training fixtures, the verdict
+    answers      the held-out prompts and the fine-tuned and base models' answers, generated once
+    compression  the compression sets (hand-written and generated) and the summarizer under test
+    live         progress lines (training and generation ETAs) shown past pytest's output capture
+    generated, prose, gen_*, prose_phrases   the seeded generated compression sets
+"""
+pytest_plugins = ["persona.harness.plugin", "persona.harness.answers", "persona.harness.compression",
+                  "persona.harness.live"]
