@@ -20,10 +20,10 @@ import json
 
 import pytest
 
-from tests.faults import reasoning_stripped, shuffled_answers
-from tests.meta import run_evals
 from persona.criteria import CRITERIA
+from tests.faults import reasoning_stripped, shuffled_answers
 from tests.helpers import ROOT
+from tests.meta import run_evals
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_weights]
 MODEL = ["--model", "smollm2-135m"]
