@@ -12,10 +12,9 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from persona.models import run_name_for
+from persona.models import DEFAULT_MODEL, run_name_for
 from persona.shipped import TOY_DATA
 
-DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 

@@ -78,12 +78,14 @@ def is_hub_id(spec: str) -> bool:
         and not Path(spec).expanduser().exists() and spec.count("/") == 1 and not spec.startswith(("/", "."))
 
 
+DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
+"""The model the plan fine-tunes: --model auto with CUDA, and the training config's default."""
+
+
 def auto_model(*, real_on_cpu: bool = True) -> str:
     """What --model auto means: the real model where CUDA can train it; on CPU smollm2-135m (real weights a CPU
     fine-tunes in minutes), or the tiny offline one where only the pipeline is smoke-tested."""
     import torch
-
-    from persona.config import DEFAULT_MODEL
 
     if torch.cuda.is_available():
         return DEFAULT_MODEL
