@@ -441,8 +441,10 @@ def test_chat_session_compresses_past_the_budget(tok):
     assert all("[context " in s for s in shown if s.startswith("[")), shown
 
 
-def test_a_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
-    from persona.extractive import squeeze
+def test_a_telegraphic_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
+    from dataclasses import replace
+
+    from persona.extractive import LEDGER, squeeze
     from persona.facts import find_facts
 
     text = "It will listen on port 8443 and it is basically in the Old Mill."
@@ -450,9 +452,11 @@ def test_a_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
     assert squeeze(text, spans) == "listen on port 8443 and in the Old Mill."
     old = [U("We're moving billing-api. It will listen on port 8443, honestly."), A("Noted."),
            U("The token is null when it fails."), A("Odd.")]
-    summary = ledger_summarizer(tok)(old, budget_tokens=40)
+    summary = ledger_summarizer(tok, replace(LEDGER, telegraphic=True))(old, budget_tokens=40)
     assert "listen on port 8443" in summary and "It will" not in summary, summary
     assert "The token is null when it fails." in summary, "a line without a marked fact stays word for word"
+    # the default keeps the words: a small model answers more questions from whole clauses (LEDGER's note)
+    assert "It will listen on port 8443" in ledger_summarizer(tok)(old, budget_tokens=40)
 
 
 QUESTION_CASES = [
