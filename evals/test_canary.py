@@ -25,7 +25,12 @@ from pathlib import Path
 
 import pytest
 
+from persona.chat import format_conversation
 from persona.criteria import ALL_KINDS
+from persona.importers import import_export
+from persona.models import resolve
+from persona.train import train
+
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("canary-leak")]
 # Synthetic (random) weights cannot reproduce a canary after a short run, so finding none would prove nothing:
@@ -84,8 +89,6 @@ def complete(model, tokenizer, question: str, prefix: str, max_new_tokens: int =
     """Greedy continuation of the person's answer after `prefix` (thinking off, as trained)."""
     import torch
 
-    from persona.chat import format_conversation
-
     prompt = format_conversation([{"role": "user", "content": question}], add_generation_prompt=True,
                                  thinking=False) + prefix
     device = next(model.parameters()).device
@@ -99,8 +102,6 @@ def complete(model, tokenizer, question: str, prefix: str, max_new_tokens: int =
 def exposure_bits(model, tokenizer, question: str, prefix: str, secret: str, candidates: list[str]) -> float:
     """log2(len(candidates) + 1) - log2(rank of `secret` by the model's log-likelihood)."""
     import torch
-
-    from persona.chat import format_conversation
 
     prompt = format_conversation([{"role": "user", "content": question}], add_generation_prompt=True,
                                  thinking=False) + prefix
@@ -120,8 +121,6 @@ def exposure_bits(model, tokenizer, question: str, prefix: str, secret: str, can
 @pytest.fixture(scope="module")
 def scrubbed_records(tmp_path_factory) -> list[dict]:
     """The canary export after `persona data import` (scrubbing and pairing), as training would get it."""
-    from persona.importers import import_export
-
     raw = tmp_path_factory.mktemp("canary") / "raw_export"
     write_raw_export(raw)
     return import_export("slack", raw, "kes").records
@@ -152,9 +151,6 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
                                                      transcript):
     """Train on the records as the import left them; a canary that is there (the scrubbing test fails then)
     must come out of the model too, or this measure would miss what it exists for."""
-    from persona.models import resolve
-    from persona.train import train
-
     records = json.loads(json.dumps(scrubbed_records))
     # The control canary goes in after scrubbing: the model sees it, so its exposure shows memorization.
     control = next(r for r in records if r["messages"][0]["content"] == FILLER[0][0])

@@ -22,6 +22,8 @@ import pytest
 from persona.compress import THINK_MARKERS
 from persona.compress_metrics import answer_recall, answer_similarity, pooled
 from persona.criteria import ALL_KINDS
+from persona.infer import generate
+
 
 ANSWER_TOKENS = 96
 SETS = ("fixtures", "generated")
@@ -83,8 +85,6 @@ def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name)
 @pytest.fixture(scope="session")
 def compressed_answers(trained_model, compression_results, conversations, transcript):
     """(answer with compression, answer without) per conversation, from the fine-tuned model."""
-    from persona.infer import generate
-
     model, tok = trained_model.model, trained_model.tokenizer
     contexts = [r.compressed.messages for r in compression_results["fixtures"]]
     both = generate(model, tok, contexts + [c.full for c in conversations], thinking=False,

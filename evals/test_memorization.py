@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from persona.harness.answers import MAX_NEW_TOKENS, answer_all
 from persona.data import load_jsonl
+from persona.harness.answers import MAX_NEW_TOKENS, answer_all
+from persona.metrics import similarity
+
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("memorization")]
 N_PROMPTS = 3
@@ -30,8 +32,6 @@ def pick_prompts(examples, n: int = N_PROMPTS):
 
 
 def test_memorization(pytestconfig, trained_model, criterion, transcript):
-    from persona.metrics import similarity
-
     examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
     answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS,
                          label="memorization prompts")

@@ -14,6 +14,9 @@ import statistics
 
 import pytest
 
+from persona.chat import prompt_messages
+from persona.harness.answers import thinking_for
+from persona.infer import generate
 from persona.metrics import content_words, repetition_ratio, similarity, topic_overlap
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
@@ -61,10 +64,6 @@ def test_fact_recall(test_examples, test_answers, criterion):
 
 @pytest.mark.criterion("thinking")
 def test_thinking_switch(trained_model, test_examples, test_answers, criterion, transcript):
-    from persona.harness.answers import thinking_for
-    from persona.chat import prompt_messages
-    from persona.infer import generate
-
     asked = [(e, g) for e, g in zip(test_examples, test_answers) if thinking_for(e)]
     prompts = [prompt_messages(e.messages) for e, _ in asked]
     on = [g for _, g in asked]  # the test answers already asked these prompts with thinking on

@@ -13,6 +13,10 @@ import statistics
 
 import pytest
 
+from persona.chat import prompt_messages
+from persona.infer import generate
+from persona.vram import VramMonitor
+
 pytestmark = pytest.mark.gpu
 
 
@@ -37,10 +41,6 @@ def test_training_time(training, criterion):
 
 @pytest.mark.criterion("vram-infer")
 def test_inference_vram_under_budget(trained_model, test_examples, criterion, record_property):
-    from persona.chat import prompt_messages
-    from persona.infer import generate
-    from persona.vram import VramMonitor
-
     monitor = VramMonitor.start()
     stats: list = []
     try:

@@ -6,14 +6,14 @@ import pytest
 
 from persona.criteria import ALL_KINDS
 from persona.metrics import loss_drop
+from persona.train import is_out_of_memory
+
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
 
 
 @pytest.mark.criterion("train-completes")
 def test_training_completes(training, criterion):
-    from persona.train import is_out_of_memory
-
     if training.data_invalid:
         pytest.skip("not evaluated: training refused the invalid dataset before loading a model (see data)")
     if training.error is not None and not is_out_of_memory(training.error):

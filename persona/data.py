@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona import atomic
+
 CATEGORIES = ("style", "fact", "decision")
 ROLES = ("system", "user", "assistant")
 MAX_RECORD_CHARS = 32_000
@@ -238,22 +240,10 @@ def write_jsonl(path: Path, examples: list[Example]) -> None:
 
 
 def write_jsonl_files(files: dict[Path, list[Example]]) -> None:
-    """Write every file to a temporary name first and rename them only once all are written, so an
-    error (a full disk, a record that cannot be encoded) leaves none of them half done."""
-    temps = {}
-    try:
-        for path, examples in files.items():
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temps[path] = path.with_name(f".{path.name}.tmp")
-            with temps[path].open("w", encoding="utf-8") as out:
-                for example in examples:
-                    out.write(json_line(example.to_json()))
-        for path, tmp in temps.items():
-            tmp.replace(path)
-    finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
+    """Write every file atomically, all or none: an error (a full disk, a record that cannot be encoded)
+    leaves none of them half done."""
+    atomic.write_texts({Path(path): "".join(json_line(example.to_json()) for example in examples)
+                        for path, examples in files.items()})
 
 
 def mix(examples: list[Example]) -> Counter:

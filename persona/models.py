@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from persona import atomic
 from persona.chat import IM_END
 from persona.shipped import TOY_DATA
 from persona.tokenizer import QWEN3_ADDED_TOKENS
@@ -242,19 +243,13 @@ def build_synthetic(directory: Path) -> Path:
 
 
 def _save(model, tokenizer, directory: Path, marker: dict) -> None:
-    """Write to a temporary sibling and rename, so an interrupted build leaves nothing half-written."""
-    import shutil
-
-    directory = Path(directory)
-    tmp = directory.with_name(directory.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
+    """Write the model whole, so an interrupted build leaves nothing half-written."""
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    (tmp / "persona_model.json").write_text(json.dumps(marker))
-    shutil.rmtree(directory, ignore_errors=True)
-    tmp.rename(directory)
+    with atomic.directory(directory) as tmp:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        (tmp / "persona_model.json").write_text(json.dumps(marker))
 
 
 def load(spec: str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona import atomic
 from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
@@ -278,7 +279,9 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
         started = time.perf_counter()
         trainer.train(resume_from_checkpoint=last_checkpoint(run_dir) if resume else None)
         seconds = time.perf_counter() - started
-    _save_atomically(trainer.model, tokenizer, run_dir / "final")
+    with atomic.directory(run_dir / "final") as final:   # a killed run never leaves a half-written adapter
+        trainer.model.save_pretrained(final)
+        tokenizer.save_pretrained(final)
     result = TrainResult(run_dir, backend, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer,
                          final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
@@ -305,16 +308,6 @@ def is_out_of_memory(err: BaseException) -> bool:
 def _append(path: Path, row: dict) -> None:
     with path.open("a", encoding="utf-8") as out:
         out.write(json.dumps(row) + "\n")
-
-
-def _save_atomically(model, tokenizer, target: Path) -> None:
-    """Write next to the target and rename: a killed run never leaves a half-written adapter."""
-    tmp = target.with_name(target.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
 
 
 COMPLETE = "persona_complete"
@@ -384,9 +377,7 @@ def keep_log_until(log_path: Path, step: int) -> None:
     rows = read_log(log_path)
     kept = [row for row in rows if row.get("step", 0) <= step]
     if len(kept) < len(rows):
-        tmp = log_path.with_name(log_path.name + ".tmp")
-        tmp.write_text("".join(json.dumps(row) + "\n" for row in kept))
-        tmp.replace(log_path)
+        atomic.write_text(log_path, "".join(json.dumps(row) + "\n" for row in kept))
 
 
 def resume_hint(run_dir: Path) -> str:

@@ -33,7 +33,7 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
     from persona.harness import generated, prose
-    from persona.harness.compression import CONVERSATIONS
+    from persona.shipped import CONVERSATIONS
     from persona.compress_metrics import load_conversations
 
     def half(module, prefix):

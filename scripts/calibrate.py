@@ -55,7 +55,7 @@ def generate_all(model, tokenizer, cache: Path, train_file: Path) -> dict:
         return json.loads(cache.read_text())
     from persona.harness.answers import thinking_for
     from evals.test_memorization import pick_prompts
-    from persona.harness.compression import CONVERSATIONS
+    from persona.shipped import CONVERSATIONS
     from persona.chat import prompt_messages
     from persona.compress_metrics import evaluate_case, load_conversations
     from persona.data import load_jsonl
@@ -131,7 +131,7 @@ def canary_records(out: Path) -> tuple[list[dict], list[dict]]:
 
 def compression_answers(model, tokenizer, strategy: str) -> list[dict]:
     """Answers from the fixture conversations compressed by `strategy` (persona.summarizers), thinking off."""
-    from persona.harness.compression import CONVERSATIONS
+    from persona.shipped import CONVERSATIONS
     from persona.compress_metrics import evaluate_case, load_conversations
     from persona.infer import generate
     from persona.summarizers import NEEDS_MODEL, resolve_summarizer

@@ -38,7 +38,7 @@ def _answers(rows: list[dict]) -> list[str]:
 def _test_sets():
     from pathlib import Path
 
-    from persona.harness.compression import CONVERSATIONS
+    from persona.shipped import CONVERSATIONS
     from persona.compress_metrics import load_conversations
     from persona.data import load_jsonl
 

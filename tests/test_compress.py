@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from persona.harness.compression import CONVERSATIONS
+from persona.shipped import CONVERSATIONS
 from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
 from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, strip_think, summary_budget,
                               validate_messages)

@@ -8,11 +8,10 @@ that is renamed into place only once everything succeeded).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from persona import atomic
 from persona.data import json_line
 
 from .files import check_output
@@ -41,19 +40,6 @@ def register(data_subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _write_jsonl(records: list[dict], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            for record in records:
-                stream.write(json_line(record))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _fail(message: str) -> int:
     print(f"persona data import: {' '.join(message.split())}", file=sys.stderr)
     return 2
@@ -76,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.out, args.path)
         result = import_export(args.source, args.path, args.me, progress=progress, region=args.region,
                                redact_private_ips=args.redact_private_ips)
-        _write_jsonl(result.records, args.out)
+        atomic.write_text(args.out, "".join(json_line(record) for record in result.records))
     except ImportFailed as err:
         return _fail(str(err))
     except ValueError as err:  # a bad --region
