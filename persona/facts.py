@@ -44,7 +44,7 @@ PATTERNS = [
     ("version", r"(?:==|>=|<=|~=)?\b[vV]?\d+(?:\.\d+){1,3}(?:[-+.]?[A-Za-z]+\d*)?\b"),
     ("code", r"`[^`\n]+`|\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”"),
     ("identifier", r"#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
-                   r"|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b|\b[A-Z]{2,}\d*\b"),
+                   r"|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b|\b[A-Z]{2,}\d*\b"),
     ("number", r"[~≈]?\d[\d,.]*(?:e-?\d+)?(?:st|nd|rd|th)?\b"),
 ]
 FACT_PATTERN = re.compile("|".join(f"(?P<{kind}{i}>{p})" for i, (kind, p) in enumerate(PATTERNS)))

@@ -140,26 +140,41 @@ REQUEST = re.compile(r"(?:[^.!?]*[.!]\s+)?(?:can|could|would|will)\s+you\s+(?:pl
 """A request for help or a draft ("Can you help me plan the cutover?"): its reply is advice, not a value."""
 
 
+QUESTION_FILLERS = frozenset("any anything anyone anybody some something someone thought thoughts think idea "
+                             "ideas after before about there here your yours their them it's is are was were be "
+                             "been will would might may must need ought get got".split())
+"""Words a question carries whatever it asks ("Any thoughts on who should look after the cutover?"):
+sharing one of them says nothing about being its answer ("Happy to dig into any of this")."""
+MAX_TIED_ANSWERS = 3
+"""At most this many sentences kept as one question's answer when they share as many of its words."""
+
+
 def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_question: bool = False) -> list[int]:
     """Per user question among `early`, the assistant sentence of its turn that shares the most words
     with it (at least `min_shared`; for a who/what/which question also half of its words, unless
     `any_question`): "Where should we hold the dinner?" is answered by "Lyon would suit the dinner
-    well", whatever marks the answer carries. Returns sentence indexes (Unit.sentence)."""
+    well", whatever marks the answer carries. Sentences sharing as many words are all kept, up to
+    `MAX_TIED_ANSWERS` (those carrying a fact span first, then the earliest): which of them answers is
+    not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
+    the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence indexes (Unit.sentence)."""
     found = []
     for q in (i for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")):
         if not (any_question or WH_QUESTION.search(units[q].text)) or REQUEST.match(units[q].text.strip()):
             continue
-        asked = content_words(units[q].text)
+        asked = content_words(units[q].text) - QUESTION_FILLERS
         shared: dict[int, set] = {}
+        carries: dict[int, bool] = {}
         for i in early:
             if units[i].role == "assistant" and units[i].turn == units[q].turn:
                 shared.setdefault(units[i].sentence, set()).update(asked & content_words(units[i].text))
+                carries[units[i].sentence] = carries.get(units[i].sentence, False) or bool(units[i].facts)
         if not shared:
             continue
-        best = max(shared, key=lambda s: (len(shared[s]), -s))
+        most = max(len(words) for words in shared.values())
         needed = min_shared if any_question else max(min_shared, len(asked) / 2)
-        if len(shared[best]) >= needed:
-            found.append(best)
+        if most >= needed:
+            tied = sorted((s for s in shared if len(shared[s]) == most), key=lambda s: (not carries[s], s))
+            found += tied[:MAX_TIED_ANSWERS]
     return found
 
 

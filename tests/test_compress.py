@@ -164,6 +164,7 @@ FACT_CASES = [
     ("version", "We pinned pydantic==1.10.13 and FastAPI v0.95.", {"==1.10.13", "FastAPI", "v0.95"}),
     ("latency-flag", "p99 is 340 ms with enable_async_checkout on.", {"340 ms", "enable_async_checkout", "99"}),
     ("amounts", "Rent is 1,450 EUR, the deposit $2,900.", {"1,450 EUR", "$2,900"}),
+    ("pascal-case", "PreviewRead would be my name for it, next to darkOnly.", {"PreviewRead", "darkOnly"}),
 ]
 
 
@@ -485,6 +486,21 @@ def test_each_of_two_questions_in_one_message_keeps_its_answer(tok, strategy):
            U("Thanks. Staging uses 8080."), A(filler * 2), U("What else?"), A(filler * 2)]
     summary = resolve_summarizer(strategy, tok)(old, budget_tokens=summary_budget(count_tokens(old, tok), 0.1))
     assert "56934" in summary and "the church hall" in summary, f"{strategy}: {summary!r}"
+
+
+@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
+def test_an_answer_is_not_displaced_by_advice_sharing_as_many_words(tok, strategy):
+    """The answer shares one word with the question, and so do generic sentences before it: a question's
+    filler word ("any") or its topic ("the cutover"). Which one answers is not known, so all are kept."""
+    filler = "That makes sense, and it is a common setup that works well for most teams in practice. "
+    old = [U("We're moving our database. Any thoughts on who should run the cutover? Any idea where we could do "
+             "the cutover?"),
+           A("Happy to dig into any of this in more detail. Rehearse the cutover end to end at least once. " +
+             filler + "greta okonkwo seems like the obvious person for the cutover. I'd look at ljubljana for the "
+             "cutover. " + filler),
+           U("Thanks. Kasia Moreno asked me about it."), A(filler * 2), U("What else?"), A(filler * 2)]
+    summary = resolve_summarizer(strategy, tok)(old, budget_tokens=summary_budget(count_tokens(old, tok), 0.1))
+    assert "greta okonkwo" in summary and "ljubljana" in summary, f"{strategy}: {summary!r}"
 
 
 def test_dates_written_in_lower_case_are_facts():
