@@ -7,6 +7,9 @@ import pytest
 
 from persona.chat import prompt_messages
 from persona.data import DataError, load_jsonl
+from persona.infer import generate
+from persona.models import load
+from persona.vram import free_cuda
 
 
 def thinking_for(example) -> bool:
@@ -17,8 +20,6 @@ def thinking_for(example) -> bool:
 def answer_all(model, tokenizer, examples, *, max_new_tokens: int, label: str = "answers") -> list:
     """Generate for each example, each with its own thinking mode, in shared batches (one decode pass for up to
     16 prompts: on CPU a pass costs about the same for 5 prompts as for 16)."""
-    from persona.infer import generate
-
     return generate(model, tokenizer, [prompt_messages(e.messages) for e in examples],
                     thinking=[thinking_for(e) for e in examples], max_new_tokens=max_new_tokens, batch_size=16,
                     label=label)
@@ -56,9 +57,6 @@ def base_answers(request, trained_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
     if request.config.getoption("baseline"):  # the evaluated model is the base model already
         return request.getfixturevalue("test_answers")
-    from persona.models import load
-    from persona.vram import free_cuda
-
     base = load(trained_model.result.source.spec)
     try:
         return answer_all(base.model, base.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS,
