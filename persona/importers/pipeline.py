@@ -16,14 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import categorize, discord, github, mbox, notes, slack
+from .categorize import infer_context, propose
+from .discord import read as read_discord
+from .github import read as read_github
+from .mbox import read as read_mbox
+from .notes import read as read_notes
+from .slack import read as read_slack
 from .files import check_input
 from .messages import KEPT, Export, ImportFailed, Message, resolve_me
 from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
 
-READERS = {"slack": slack.read, "discord": discord.read, "email": mbox.read, "mbox": mbox.read,
-           "github": github.read, "notes": None}
+READERS = {"slack": read_slack, "discord": read_discord, "email": read_mbox, "mbox": read_mbox,
+           "github": read_github, "notes": None}
 """SOURCE names the CLI accepts; 'mbox' is an alias of 'email'."""
 MAX_RECORD_CHARS = 8000
 """Records stay under this many characters of JSON (long turns are cut at sentence ends)."""
@@ -98,7 +103,7 @@ def defuse_think_tags(text: str) -> str:
 
 
 def _record(pair: Pair, source: str, scale: float) -> dict:
-    proposal = categorize.propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
+    proposal = propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
     answer = {"role": "assistant", "content": truncate(proposal.content, int(ASSISTANT_CHARS * scale))}
     if proposal.reasoning:
         answer["reasoning_content"] = truncate(proposal.reasoning, int(REASONING_CHARS * scale))
@@ -109,7 +114,7 @@ def _record(pair: Pair, source: str, scale: float) -> dict:
             "category": proposal.category,
             "category_status": "proposed",
             "source": source,
-            "context": categorize.infer_context(f"{user}\n{pair.assistant}", pair.hint, source),
+            "context": infer_context(f"{user}\n{pair.assistant}", pair.hint, source),
         },
     }
 
@@ -119,7 +124,7 @@ def _read(source: str, path: Path, me: str) -> Export:
         raise ImportFailed(path, f"unknown source {source!r}; use one of {', '.join(READERS)}")
     check_input(path)
     if source == "notes":
-        return notes.read(path, me)
+        return read_notes(path, me)
     return READERS[source](path)
 
 
