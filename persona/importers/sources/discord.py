@@ -11,9 +11,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .fields import ident, json_type, obj, string
-from .files import check_input, read_bytes, walk
-from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..fields import ident, json_type, obj, string
+from ..files import check_input, read_bytes, walk
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _NORMAL_TYPES = {"Default", "Reply", "0", "19"}
 _CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
@@ -86,3 +88,7 @@ def read(path: Path) -> Export:
     for file in files:
         _read_file(file, export)
     return export
+
+
+# Chat is answered in minutes or hours.
+SOURCE = Source(name="discord", label="Discord", read=read, rules=PairingRules(), context="casual")

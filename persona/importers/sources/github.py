@@ -11,9 +11,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .fields import ident, string
-from .files import read_bytes
-from .messages import Export, ImportFailed, Message, add_alias, read_json, tidy
+from ..fields import ident, string
+from ..files import read_bytes
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _QUOTE = re.compile(r"^\s*>.*$\n?", re.M)
@@ -74,3 +76,8 @@ def read(path: Path) -> Export:
     for n, item in enumerate(items):
         export.messages.append(_message(item, f"{path}: item {n}", titles, export))
     return export
+
+
+# Issues and reviews are answered in days or weeks.
+SOURCE = Source(name="github", label="GitHub", read=read, context="work_technical",
+                rules=PairingRules(merge_gap_s=600.0, reply_window_s=30 * 86400.0, max_context_turns=2))

@@ -11,9 +11,11 @@ import html
 import re
 from pathlib import Path, PurePosixPath
 
-from .fields import ident, items, number, obj, string
-from .files import check_input, read_bytes, read_zip, walk
-from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..fields import ident, items, number, obj, string
+from ..files import check_input, read_bytes, read_zip, walk
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
@@ -131,3 +133,7 @@ def read(path: Path) -> Export:
             if isinstance(raw, dict) and "ts" in raw:
                 messages.append(_message(raw, f"{where}: message {n}", channel, names, channels, bots))
     return Export(messages, aliases)
+
+
+# Chat is answered in minutes or hours.
+SOURCE = Source(name="slack", label="Slack", read=read, rules=PairingRules(), context="casual")
