@@ -31,7 +31,7 @@ def all_sources() -> tuple[Source, ...]:
             continue
         for name in (source.name, *source.aliases):
             if name in taken:
-                problems.append(f"{module.__file__}: source name {name!r} is already taken by {taken[name]}")
+                problems.append(f"{module.__file__}: source name {name!r} is also declared by {taken[name]}")
             taken[name] = module.__file__
         sources.append(source)
     if problems:
