@@ -3,8 +3,9 @@
     from persona.importers import import_export
     result = import_export("slack", Path("export.zip"), me="ada@example.org")
 
-Modules: one reader per source (slack, discord, mbox, github, notes) producing `messages.Export`;
-`scrub` (secrets and PII), `pairing` (who answers whom), `categorize` (style/fact/decision
+Modules: `sources/` holds one module per kind of export (slack, discord, mbox, github, notes), each a
+reader producing `messages.Export` and its `source.Source` record (name, pairing rules, default
+context); `scrub` (secrets and PII), `pairing` (who answers whom), `categorize` (style/fact/decision
 proposals), `pipeline` (the whole path), `cli` (`persona data import`).
 """
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .sources import find_source
+
 REASONING_CUES = re.compile(
     r"(?i)\b(because|since (?:we|it|they|you|i|the|that|this)|so that|trade-?offs?|on the other hand"
     r"|i think|i believe|i'd argue|the reason|which means|that's why|therefore|given that"
@@ -33,9 +35,6 @@ CONTEXT_WORDS = {
               r"|hike|music|book|cat|dog|kids?|family|fun",
 }
 CONTEXT_PATTERNS = {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in CONTEXT_WORDS.items()}
-DEFAULT_CONTEXT = {"slack": "casual", "discord": "casual", "email": "work_planning",
-                   "github": "work_technical", "notes": "personal"}
-"""Context when no keyword decides; notes are the person's own writing."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
@@ -72,10 +71,12 @@ def propose(answer: str) -> Proposal:
 
 
 def infer_context(text: str, hint: str, source: str) -> str:
-    """The context whose keywords occur most in the pair and its channel/subject; ties go to the source default."""
+    """The context whose keywords occur most in the pair and its channel/subject; ties go to the source's
+    default context (its `Source.context`; 'casual' for a name no source declares)."""
     haystack = f"{hint.replace('-', ' ').replace('_', ' ')}\n{text}"
     scores = {name: len(pattern.findall(haystack)) for name, pattern in CONTEXT_PATTERNS.items()}
     best = max(scores.values())
     winners = [name for name, score in scores.items() if score == best]
-    default = DEFAULT_CONTEXT.get(source, "casual")
+    declared = find_source(source)
+    default = declared.context if declared else "casual"
     return default if best == 0 or default in winners else winners[0]

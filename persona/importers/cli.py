@@ -16,7 +16,8 @@ from persona.data import json_line
 
 from .files import check_output
 from .messages import ImportFailed
-from .pipeline import READERS, format_summary, import_export
+from .pipeline import format_summary, import_export
+from .sources import all_sources, source_names
 
 PROGRESS_MIN_MESSAGES = 2000
 """Show a progress bar from this many messages on."""
@@ -24,11 +25,12 @@ PROGRESS_MIN_MESSAGES = 2000
 
 def register(data_subparsers) -> argparse.ArgumentParser:
     """Add `import` to the `persona data` subcommands."""
+    kinds = "/".join(source.label for source in all_sources())
     parser = data_subparsers.add_parser(
-        "import", help="import a Slack/Discord/email/GitHub/notes export as scrubbed training pairs",
+        "import", help=f"import a {kinds} export as scrubbed training pairs",
         description="Import an export into training pairs. Secrets and PII are scrubbed before anything "
                     "is written; categories are proposals to review.")
-    parser.add_argument("source", choices=sorted(READERS), help="kind of export")
+    parser.add_argument("source", choices=source_names(), help="kind of export")
     parser.add_argument("path", type=Path, help="export file or folder (Slack: folder or .zip)")
     parser.add_argument("--me", required=True, help="your user id, name, email or login in that export")
     parser.add_argument("--out", required=True, type=Path, help="JSONL file to write (a new file outside the export)")

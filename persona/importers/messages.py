@@ -1,6 +1,6 @@
 """What every importer produces: messages in one shape, plus who wrote them.
 
-Readers (slack.py, discord.py, mbox.py, github.py, notes.py) turn an export into an `Export`;
+Readers (the modules of sources/: slack, discord, mbox, github, notes) turn an export into an `Export`;
 pairing.py and pipeline.py never look at source formats. Readers also classify messages that
 must not become training text (bots, joins, attachment-only), so drop counts are per reason.
 """

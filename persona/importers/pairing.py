@@ -30,16 +30,6 @@ class PairingRules:
     """At most this many turns by others make up the user side."""
 
 
-RULES_BY_SOURCE = {
-    "slack": PairingRules(),
-    "discord": PairingRules(),
-    "email": PairingRules(merge_gap_s=600.0, reply_window_s=14 * 86400.0, max_context_turns=1),
-    "github": PairingRules(merge_gap_s=600.0, reply_window_s=30 * 86400.0, max_context_turns=2),
-    "notes": PairingRules(),
-}
-"""Mail and issues are answered in days, chat in minutes or hours."""
-
-
 @dataclass
 class Turn:
     """Consecutive messages of one author in one conversation."""

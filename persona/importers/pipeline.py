@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import categorize, discord, github, mbox, notes, slack
+from .categorize import infer_context, propose
 from .files import check_input
 from .messages import KEPT, Export, ImportFailed, Message, resolve_me
-from .pairing import RULES_BY_SOURCE, Pair, PairingRules, pair_messages
+from .pairing import Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
+from .source import Source
+from .sources import find_source, source_names
 
-READERS = {"slack": slack.read, "discord": discord.read, "email": mbox.read, "mbox": mbox.read,
-           "github": github.read, "notes": None}
-"""SOURCE names the CLI accepts; 'mbox' is an alias of 'email'."""
 MAX_RECORD_CHARS = 8000
 """Records stay under this many characters of JSON (long turns are cut at sentence ends)."""
 USER_CHARS, ASSISTANT_CHARS, REASONING_CHARS = 2500, 3500, 1500
@@ -98,7 +97,7 @@ def defuse_think_tags(text: str) -> str:
 
 
 def _record(pair: Pair, source: str, scale: float) -> dict:
-    proposal = categorize.propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
+    proposal = propose(truncate(pair.assistant, int((ASSISTANT_CHARS + REASONING_CHARS) * scale)))
     answer = {"role": "assistant", "content": truncate(proposal.content, int(ASSISTANT_CHARS * scale))}
     if proposal.reasoning:
         answer["reasoning_content"] = truncate(proposal.reasoning, int(REASONING_CHARS * scale))
@@ -109,18 +108,17 @@ def _record(pair: Pair, source: str, scale: float) -> dict:
             "category": proposal.category,
             "category_status": "proposed",
             "source": source,
-            "context": categorize.infer_context(f"{user}\n{pair.assistant}", pair.hint, source),
+            "context": infer_context(f"{user}\n{pair.assistant}", pair.hint, source),
         },
     }
 
 
-def _read(source: str, path: Path, me: str) -> Export:
-    if source not in READERS:
-        raise ImportFailed(path, f"unknown source {source!r}; use one of {', '.join(READERS)}")
+def _read(name: str, path: Path, me: str) -> tuple[Source, Export]:
+    source = find_source(name)
+    if source is None:
+        raise ImportFailed(path, f"unknown source {name!r}; use one of {', '.join(source_names())}")
     check_input(path)
-    if source == "notes":
-        return notes.read(path, me)
-    return READERS[source](path)
+    return source, source.read(path, me) if source.authorless else source.read(path)
 
 
 def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
@@ -156,15 +154,15 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
                   redact_private_ips: bool = False) -> ImportResult:
     """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported.
 
-    `region` reads phone numbers without a country code (None: the locale's region);
+    `source` is a name or alias of a registered source (`sources.source_names()`); `rules` replaces
+    its pairing rules. `region` reads phone numbers without a country code (None: the locale's region);
     `redact_private_ips` also hides private addresses (public ones always go).
     """
     path = Path(path)
-    export = _read(source, path, me)
-    source = "email" if source == "mbox" else source
-    me_ids = {me} if source == "notes" else resolve_me(export, me)
+    importer, export = _read(source, path, me)
+    me_ids = {me} if importer.authorless else resolve_me(export, me)
     _check_me(export, me_ids, me, path)
-    summary = ImportSummary(source, messages_read=sum(not m.generated for m in export.messages),
+    summary = ImportSummary(importer.name, messages_read=sum(not m.generated for m in export.messages),
                             skipped=list(export.skipped))
     scrubber = make_scrubber(region, redact_private_ips)
     total = len(export.messages)
@@ -177,8 +175,8 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
             summary.my_messages += message.author_id in me_ids
         if progress and (n % 500 == 0 or n == total):
             progress(n, total)
-    pairing = pair_messages(export.messages, me_ids, rules or RULES_BY_SOURCE[source])
-    records = [build_record(Pair(defuse_think_tags(p.user), defuse_think_tags(p.assistant), p.hint), source)
+    pairing = pair_messages(export.messages, me_ids, rules or importer.rules)
+    records = [build_record(Pair(defuse_think_tags(p.user), defuse_think_tags(p.assistant), p.hint), importer.name)
                for p in pairing.pairs]
     if not records:
         raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "

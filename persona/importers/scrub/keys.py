@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from . import safe
+from .safe import is_hex_hash
 from .types import Redaction
 
 _TOKEN = r"[A-Za-z0-9_-]"
@@ -92,7 +92,7 @@ def looks_random(token: str, entropy, threshold: float) -> bool:
     """A token of 20+ characters that reads as random: mixed letters and digits (or random case)
     with high entropy, in pieces that are not words or numbers joined by '-', '_' or '/'."""
     core = token.strip("=-_/+")
-    if len(core) < 20 or safe.is_hex_hash(core) or _PLAIN_PATH.fullmatch(core):
+    if len(core) < 20 or is_hex_hash(core) or _PLAIN_PATH.fullmatch(core):
         return False
     pieces = [p for p in re.split(r"[-_/+.=]", core) if p]
     if not any(_random_piece(p) for p in pieces):
@@ -107,7 +107,7 @@ def _is_camel_case(piece: str) -> bool:
 
 
 def _random_piece(piece: str) -> bool:
-    if len(piece) < 8 or sum(c.isalpha() for c in piece) < 3 or safe.is_hex_hash(piece) or _is_camel_case(piece):
+    if len(piece) < 8 or sum(c.isalpha() for c in piece) < 3 or is_hex_hash(piece) or _is_camel_case(piece):
         return False
     if any(c.isdigit() for c in piece):
         return not piece.isdigit() and not re.fullmatch(r"[a-z]+\d{1,4}|\d{1,4}[a-z]+", piece, re.I)

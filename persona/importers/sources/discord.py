@@ -11,9 +11,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from . import fields
-from .files import check_input, read_bytes, walk
-from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..fields import ident, json_type, obj, string
+from ..files import check_input, read_bytes, walk
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _NORMAL_TYPES = {"Default", "Reply", "0", "19"}
 _CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
@@ -22,7 +24,7 @@ _RAW_MENTION = re.compile(r"<[@#][!&]?\d+>")
 
 def _timestamp_s(value, where: str) -> float:
     if not isinstance(value, str):
-        raise ImportFailed(where, f"'timestamp' must be an ISO 8601 string, got a JSON {fields.json_type(value)}")
+        raise ImportFailed(where, f"'timestamp' must be an ISO 8601 string, got a JSON {json_type(value)}")
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
@@ -47,31 +49,31 @@ def _kind(raw: dict, author: dict, text: str) -> str:
 
 
 def _message(raw: dict, where: str, conversation: str, name: str, export: Export) -> Message:
-    author = fields.obj(raw, "author", where)
+    author = obj(raw, "author", where)
     if not author or "timestamp" not in raw:
         raise ImportFailed(where, "expected 'author' and 'timestamp'")
-    author_id = fields.ident(author, "id", where) or fields.string(author, "name", where) or "unknown"
-    discriminator = fields.ident(author, "discriminator", where)
-    author_name = fields.string(author, "name", where)
+    author_id = ident(author, "id", where) or string(author, "name", where) or "unknown"
+    discriminator = ident(author, "discriminator", where)
+    author_name = string(author, "name", where)
     tag = f"{author_name}#{discriminator}" if discriminator not in ("", "0", "0000") else None
-    add_alias(export.aliases, author_id, author_name, fields.string(author, "nickname", where), tag)
-    text = clean_text(fields.string(raw, "content", where))
-    reference = fields.obj(raw, "reference", where)
+    add_alias(export.aliases, author_id, author_name, string(author, "nickname", where), tag)
+    text = clean_text(string(raw, "content", where))
+    reference = obj(raw, "reference", where)
     return Message(conversation=conversation, author_id=author_id, text=text,
                    timestamp_s=_timestamp_s(raw["timestamp"], where), kind=_kind(raw, author, text), hint=name,
-                   message_id=fields.ident(raw, "id", where), reply_to=fields.ident(reference, "messageId", where))
+                   message_id=ident(raw, "id", where), reply_to=ident(reference, "messageId", where))
 
 
 def _read_file(path: Path, export: Export) -> None:
     data = read_json(path, read_bytes(path))
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise ImportFailed(path, "not a DiscordChatExporter JSON export: no 'messages' list")
-    channel = fields.obj(data, "channel", str(path))
-    name = fields.string(channel, "name", str(path)) or path.stem
-    conversation = f"{path.name}:{fields.ident(channel, 'id', str(path)) or name}"
+    channel = obj(data, "channel", str(path))
+    name = string(channel, "name", str(path)) or path.stem
+    conversation = f"{path.name}:{ident(channel, 'id', str(path)) or name}"
     for i, raw in enumerate(data["messages"]):
         if not isinstance(raw, dict):
-            raise ImportFailed(path, f"message {i}: expected an object, got a JSON {fields.json_type(raw)}")
+            raise ImportFailed(path, f"message {i}: expected an object, got a JSON {json_type(raw)}")
         export.messages.append(_message(raw, f"{path}: message {i}", conversation, name, export))
 
 
@@ -86,3 +88,7 @@ def read(path: Path) -> Export:
     for file in files:
         _read_file(file, export)
     return export
+
+
+# Chat is answered in minutes or hours.
+SOURCE = Source(name="discord", label="Discord", read=read, rules=PairingRules(), context="casual")

@@ -11,9 +11,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from . import fields
-from .files import read_bytes
-from .messages import Export, ImportFailed, Message, add_alias, read_json, tidy
+from ..fields import ident, string
+from ..files import read_bytes
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _QUOTE = re.compile(r"^\s*>.*$\n?", re.M)
@@ -25,8 +27,8 @@ def clean_text(body: str) -> str:
 
 
 def _thread(item: dict, where: str) -> str:
-    url = (fields.string(item, "issue_url", where) or fields.string(item, "pull_request_url", where)
-           or fields.string(item, "url", where))
+    url = (string(item, "issue_url", where) or string(item, "pull_request_url", where)
+           or string(item, "url", where))
     # Review comments point at /pulls/N, issue comments on the same PR at /issues/N.
     return url.replace("/pulls/", "/issues/")
 
@@ -40,20 +42,20 @@ def _timestamp_s(value, where: str) -> float:
 
 def _message(item: dict, where: str, titles: dict, export: Export) -> Message:
     user = item["user"]
-    login = fields.ident(user, "login", where) or fields.ident(user, "id", where) or "unknown"
-    add_alias(export.aliases, login, fields.ident(user, "id", where), fields.string(user, "name", where),
-              fields.string(user, "email", where))
-    text = clean_text(fields.string(item, "body", where))
-    title = fields.string(item, "title", where)
+    login = ident(user, "login", where) or ident(user, "id", where) or "unknown"
+    add_alias(export.aliases, login, ident(user, "id", where), string(user, "name", where),
+              string(user, "email", where))
+    text = clean_text(string(item, "body", where))
+    title = string(item, "title", where)
     if title:
         text = tidy(f"{title}\n\n{text}")
-    is_bot = fields.string(user, "type", where) == "Bot" or login.endswith("[bot]")
+    is_bot = string(user, "type", where) == "Bot" or login.endswith("[bot]")
     thread = _thread(item, where)
     return Message(conversation=thread, author_id=login, text=text,
-                   timestamp_s=_timestamp_s(fields.string(item, "created_at", where), where),
+                   timestamp_s=_timestamp_s(string(item, "created_at", where), where),
                    kind="bot" if is_bot else ("message" if text else "empty"),
-                   hint=titles.get(thread, fields.string(item, "path", where)), message_id=fields.ident(item, "id", where),
-                   reply_to=fields.ident(item, "in_reply_to_id", where))
+                   hint=titles.get(thread, string(item, "path", where)), message_id=ident(item, "id", where),
+                   reply_to=ident(item, "in_reply_to_id", where))
 
 
 def read(path: Path) -> Export:
@@ -67,10 +69,15 @@ def read(path: Path) -> Export:
         raise ImportFailed(path, "not GitHub REST API comments: expected a list of objects with 'user' and 'body'")
     titles = {}
     for n, item in enumerate(items):
-        title = fields.string(item, "title", f"{path}: item {n}")
+        title = string(item, "title", f"{path}: item {n}")
         if title:
             titles[_thread(item, f"{path}: item {n}")] = title
     export = Export([])
     for n, item in enumerate(items):
         export.messages.append(_message(item, f"{path}: item {n}", titles, export))
     return export
+
+
+# Issues and reviews are answered in days or weeks.
+SOURCE = Source(name="github", label="GitHub", read=read, context="work_technical",
+                rules=PairingRules(merge_gap_s=600.0, reply_window_s=30 * 86400.0, max_context_turns=2))

@@ -11,9 +11,11 @@ import html
 import re
 from pathlib import Path, PurePosixPath
 
-from . import fields
-from .files import check_input, read_bytes, read_zip, walk
-from .messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..fields import ident, items, number, obj, string
+from ..files import check_input, read_bytes, read_zip, walk
+from ..messages import Export, ImportFailed, Message, add_alias, read_json, replace_emoji_codes, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
@@ -68,23 +70,23 @@ def _kind(raw: dict, text: str, bots: set[str], author: str) -> str:
 def _users(path: Path, files: dict[str, bytes]) -> tuple[dict, dict, set]:
     """(aliases, display names, bot ids) from users.json."""
     where = f"{path}/users.json"
-    users = fields.items(read_json(path, files["users.json"], where), where, "users")
+    users = items(read_json(path, files["users.json"], where), where, "users")
     aliases: dict[str, set[str]] = {}
     names, bots = {}, {"USLACKBOT"}
     for n, user in enumerate(users):
         if not isinstance(user, dict):
             continue
         at = f"{where}: user {n}"
-        user_id = fields.ident(user, "id", at)
+        user_id = ident(user, "id", at)
         if not user_id:
             continue
-        profile = fields.obj(user, "profile", at)
-        display = (fields.string(profile, "display_name", at) or fields.string(user, "real_name", at)
-                   or fields.string(user, "name", at) or user_id)
+        profile = obj(user, "profile", at)
+        display = (string(profile, "display_name", at) or string(user, "real_name", at)
+                   or string(user, "name", at) or user_id)
         names[user_id] = display
-        add_alias(aliases, user_id, fields.string(user, "name", at), fields.string(user, "real_name", at),
-                  fields.string(profile, "real_name", at), fields.string(profile, "display_name", at),
-                  fields.string(profile, "email", at))
+        add_alias(aliases, user_id, string(user, "name", at), string(user, "real_name", at),
+                  string(profile, "real_name", at), string(profile, "display_name", at),
+                  string(profile, "email", at))
         if user.get("is_bot") or user.get("is_app_user"):
             bots.add(user_id)
     return aliases, names, bots
@@ -96,19 +98,19 @@ def _channels(path: Path, files: dict[str, bytes]) -> dict[str, str]:
         if listing in files:
             where = f"{path}/{listing}"
             entries = read_json(path, files[listing], where)
-            for n, entry in enumerate(fields.items(entries or [], where, "channels")):
+            for n, entry in enumerate(items(entries or [], where, "channels")):
                 if isinstance(entry, dict):
-                    channel_id = fields.ident(entry, "id", f"{where}: entry {n}")
-                    channels[channel_id] = fields.string(entry, "name", f"{where}: entry {n}") or channel_id
+                    channel_id = ident(entry, "id", f"{where}: entry {n}")
+                    channels[channel_id] = string(entry, "name", f"{where}: entry {n}") or channel_id
     return channels
 
 
 def _message(raw: dict, where: str, channel: str, names, channels, bots) -> Message:
-    text = clean_text(fields.string(raw, "text", where), names, channels)
-    ts = fields.number(raw, "ts", where)
-    thread = fields.ident(raw, "thread_ts", where)
+    text = clean_text(string(raw, "text", where), names, channels)
+    ts = number(raw, "ts", where)
+    thread = ident(raw, "thread_ts", where)
     in_thread = thread and (thread != str(raw["ts"]) or raw.get("reply_count"))
-    author = fields.ident(raw, "user", where) or fields.ident(raw, "bot_id", where) or "unknown"
+    author = ident(raw, "user", where) or ident(raw, "bot_id", where) or "unknown"
     return Message(conversation=f"{channel}/{thread}" if in_thread else channel, author_id=author, text=text,
                    timestamp_s=ts, kind=_kind(raw, text, bots, author), hint=channel, message_id=str(raw["ts"]))
 
@@ -126,8 +128,12 @@ def read(path: Path) -> Export:
     for name in day_files:
         channel = str(PurePosixPath(name).parent)
         where = f"{path}/{name}"
-        day = fields.items(read_json(path, files[name], where), where, "messages")
+        day = items(read_json(path, files[name], where), where, "messages")
         for n, raw in enumerate(day):
             if isinstance(raw, dict) and "ts" in raw:
                 messages.append(_message(raw, f"{where}: message {n}", channel, names, channels, bots))
     return Export(messages, aliases)
+
+
+# Chat is answered in minutes or hours.
+SOURCE = Source(name="slack", label="Slack", read=read, rules=PairingRules(), context="casual")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .files import check_input, read_bytes, walk
-from .messages import Export, ImportFailed, Message, add_alias, tidy
+from ..files import check_input, read_bytes, walk
+from ..messages import Export, ImportFailed, Message, add_alias, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 PROMPT_AUTHOR = "notes-prompt"
@@ -101,3 +103,8 @@ def read(path: Path, me: str = "me") -> Export:
     if not export.messages:
         raise ImportFailed(path, f"no readable notes ({len(export.skipped)} skipped: {export.skipped[0]})")
     return export
+
+
+# Notes are the person's own writing, each answering the prompt the reader wrote for it.
+SOURCE = Source(name="notes", label="notes", read=read, rules=PairingRules(), context="personal",
+                authorless=True)

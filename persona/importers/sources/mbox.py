@@ -14,8 +14,10 @@ from email import policy
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
-from .files import check_input
-from .messages import Export, ImportFailed, Message, add_alias, tidy
+from ..files import check_input
+from ..messages import Export, ImportFailed, Message, add_alias, tidy
+from ..pairing import PairingRules
+from ..source import Source
 
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv|wg)\s*(\[\d+\])?:\s*)+", re.I)
 _ATTRIBUTION = re.compile(r"^(On .{4,200}wrote:|Le .{4,200}a écrit :|Am .{4,200}schrieb .{1,80}:)\s*$",
@@ -99,3 +101,8 @@ def read(path: Path) -> Export:
             reply_to=str(msg.get("In-Reply-To", "")).strip()))
     box.close()
     return export
+
+
+# Mail is answered in days, and a mail answers the one before it.
+SOURCE = Source(name="email", label="email", read=read, aliases=("mbox",), context="work_planning",
+                rules=PairingRules(merge_gap_s=600.0, reply_window_s=14 * 86400.0, max_context_turns=1))
