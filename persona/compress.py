@@ -19,10 +19,10 @@ Qwen3 chat text that model actually reads.
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import dataclass
 from typing import Callable
 
+from persona.chat import format_conversation, strip_think
 from persona.data import ROLES
 
 Summarizer = Callable[[list[dict]], str]
@@ -103,8 +103,6 @@ def validate_messages(messages, where: str = "messages") -> list[str]:
 
 def count_tokens(messages: list[dict], tokenizer) -> int:
     """Tokens the model reads for these messages, chat markers included."""
-    from persona.chat import format_conversation
-
     text = format_conversation(messages)
     return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
@@ -173,17 +171,6 @@ def _with_summary(head: list[dict], kept: list[dict], summary: str) -> list[dict
     else:
         system = {"role": "system", "content": context}
     return [system, *kept]
-
-
-THINK_MARKERS = ("<think>", "</think>")
-"""No summary may contain either."""
-THINK_BLOCK = re.compile(r"<think>.*?</think>\s*", re.S)
-def strip_think(text: str) -> str:
-    """Text without think traces: closed blocks, a block pre-filled by the prompt, an unclosed one."""
-    text = THINK_BLOCK.sub("", text or "")
-    if "</think>" in text:
-        text = text.split("</think>", 1)[1]
-    return text.split("<think>", 1)[0].strip()
 
 
 def transcript(messages: list[dict]) -> str:

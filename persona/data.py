@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from persona import atomic
+from persona.chat import THINK_CLOSE, THINK_OPEN, split_leading_think
 
 CATEGORIES = ("style", "fact", "decision")
 ROLES = ("system", "user", "assistant")
@@ -26,9 +27,6 @@ MAX_RECORD_CHARS = 32_000
 """A record longer than this cannot fit the 2048-token training window in any useful way."""
 TOY_MIX = {"style": 15, "fact": 15, "decision": 30}
 """The seed's 60-example mix: half reasoning, half direct answers."""
-
-_THINK_OPEN, _THINK_CLOSE = "<think>", "</think>"
-_LEADING_THINK = re.compile(r"^\s*<think>(.*?)</think>\s*", re.DOTALL)
 
 
 class DataError(ValueError):
@@ -61,10 +59,9 @@ def _normalize_think(message: dict) -> None:
     content = message.get("content")
     if not isinstance(content, str) or "reasoning_content" in message:
         return
-    match = _LEADING_THINK.match(content)
-    if match and _THINK_OPEN not in match.group(1):
-        message["reasoning_content"] = match.group(1).strip()
-        message["content"] = content[match.end():]
+    leading = split_leading_think(content)
+    if leading:
+        message["reasoning_content"], message["content"] = leading
 
 
 def validate_record(record, where: str) -> list[str]:
@@ -104,9 +101,9 @@ def validate_record(record, where: str) -> list[str]:
             problems.append(f"{where}: message {i} ({role}): content is empty")
             continue
         for text, name in ((content, "content"), (message.get("reasoning_content") or "", "reasoning_content")):
-            if text.count(_THINK_OPEN) != text.count(_THINK_CLOSE):
+            if text.count(THINK_OPEN) != text.count(THINK_CLOSE):
                 problems.append(f"{where}: message {i}: unbalanced <think> tags in {name}")
-            elif _THINK_OPEN in text:
+            elif THINK_OPEN in text:
                 problems.append(f"{where}: message {i}: <think> block in {name} must lead the content")
     expected = "user"
     for i, message in enumerate(turns):

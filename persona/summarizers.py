@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from persona.compress import SUMMARY_PROMPT, strip_think, transcript
+from persona.chat import strip_think
+from persona.compress import SUMMARY_PROMPT, transcript
 
 DEFAULT_STRATEGY = "ledger"
 """Strategy of `persona compress` and the evals when none is named."""

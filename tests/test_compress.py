@@ -5,7 +5,7 @@ import pytest
 
 from persona.shipped import CONVERSATIONS
 from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
-from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, strip_think, summary_budget,
+from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, summary_budget,
                               validate_messages)
 from persona.extractive import extractive_summarizer, ledger_summarizer
 from persona.facts import find_facts
@@ -81,19 +81,6 @@ def test_recompressing_folds_the_old_summary_in(tok):
     second = compress(longer, extractive_summarizer(tok), tok, keep_last=1)
     assert sum(m["role"] == "system" for m in second.messages) == 1
     assert "8443" in second.summary and "Dana Whitfield" in second.summary
-
-
-THINK_CASES = [
-    ("closed", "<think>\nthe port is 9090?\n</think>\n\nPort 8443.", "Port 8443."),
-    ("prefilled", "hmm 9090\n</think>\n\nPort 8443.", "Port 8443."),
-    ("unclosed", "Port 8443. <think> maybe 9090", "Port 8443."),
-    ("none", "Port 8443.", "Port 8443."),
-]
-
-
-@pytest.mark.parametrize("name,raw,clean", THINK_CASES, ids=[c[0] for c in THINK_CASES])
-def test_strip_think(name, raw, clean):
-    assert strip_think(raw) == clean
 
 
 def test_a_summary_never_keeps_a_think_trace(tok):
