@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from persona.chat import format_conversation, strip_think
-from persona.data import ROLES
+from persona.messages import PREFIX, validate_messages
 
 Summarizer = Callable[[list[dict]], str]
-PREFIX = "Previous context: "
 
 SUMMARY_PROMPT = (
     "Summarize the conversation below for someone who will continue it. Keep every name, number, "
@@ -68,37 +67,6 @@ class Compressed:
         return {"original_tokens": self.original_tokens, "compressed_tokens": self.compressed_tokens,
                 "ratio": round(self.compression_ratio, 4), "n_summarized": self.n_summarized,
                 "summary": self.summary, "messages": self.messages}
-
-
-def validate_messages(messages, where: str = "messages") -> list[str]:
-    """Every problem with a conversation, each naming its place; empty when it is fine.
-
-    Rule: optional system messages first, then user and assistant alternating, starting with user.
-    """
-    if not isinstance(messages, list) or not messages:
-        return [f"{where}: expected a non-empty list of messages"]
-    issues, expected, seen_turn = [], "user", False
-    for i, message in enumerate(messages):
-        place = f"{where}[{i}]"
-        if not isinstance(message, dict):
-            issues.append(f"{place}: expected an object with role and content")
-            continue
-        role, content = message.get("role"), message.get("content")
-        if role not in ROLES:
-            issues.append(f"{place}: role {role!r} is not one of {', '.join(ROLES)}")
-            continue
-        if not isinstance(content, str):
-            issues.append(f"{place}: content must be a string")
-        if role == "system":
-            if seen_turn and not str(content or "").startswith(PREFIX):
-                issues.append(f"{place}: system message after the conversation started")
-            continue
-        seen_turn = True
-        if role != expected:
-            issues.append(f"{place}: {role} message out of order (expected {expected}; roles must "
-                          f"alternate user, assistant, starting with user)")
-        expected = "assistant" if role == "user" else "user"
-    return issues
 
 
 def count_tokens(messages: list[dict], tokenizer) -> int:
