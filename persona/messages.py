@@ -30,6 +30,11 @@ PREFIX = "Previous context: "
 conversation may hold after its turns."""
 
 
+def _kind(value) -> str:
+    """What a JSON value that should have been a string is: 'missing', 'a JSON list'."""
+    return "missing" if value is None else f"a JSON {type(value).__name__}"
+
+
 def _out_of_order(turns: list[tuple[int, object]]) -> list[tuple[int, str, str]]:
     """(position, role, expected role) of every turn that breaks the user/assistant alternation.
 
@@ -119,11 +124,13 @@ def _record_message_problems(message, place: str, first: bool) -> list[str]:
     if role == "system" and not first:
         problems.append(f"{place}: a system message may only come first")
     if not isinstance(content, str):
-        kind = "missing" if content is None else f"a JSON {type(content).__name__}"
-        return problems + [f"{place} ({role}): content must be a string, got {kind}"]
+        return problems + [f"{place} ({role}): content must be a string, got {_kind(content)}"]
     if not content.strip():
         return problems + [f"{place} ({role}): content is empty"]
-    for text, name in ((content, "content"), (message.get("reasoning_content") or "", "reasoning_content")):
+    reasoning = message.get("reasoning_content")
+    if reasoning is not None and not isinstance(reasoning, str):
+        return problems + [f"{place} ({role}): reasoning_content must be a string, got {_kind(reasoning)}"]
+    for text, name in ((content, "content"), (reasoning or "", "reasoning_content")):
         if text.count(THINK_OPEN) != text.count(THINK_CLOSE):
             problems.append(f"{place}: unbalanced <think> tags in {name}")
         elif THINK_OPEN in text:
