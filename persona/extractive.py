@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.chat import strip_think
-from persona.compress import PREFIX
 from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.messages import PREFIX
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
