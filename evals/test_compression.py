@@ -19,7 +19,7 @@ import statistics
 
 import pytest
 
-from persona.compress import THINK_MARKERS
+from persona.chat import THINK_MARKERS
 from persona.compress_metrics import answer_recall, answer_similarity, pooled
 from persona.criteria import ALL_KINDS
 from persona.infer import generate

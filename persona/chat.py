@@ -1,4 +1,5 @@
-"""Qwen3 chat format: rendering with <think> blocks, assistant-only labels, and parsing model output.
+"""Qwen3 chat format: rendering with <think> blocks, assistant-only labels, parsing model output, and the
+think-tag helpers every other module uses (find, strip or split a think block).
 
 Rendering follows Qwen3's own chat template: the final assistant turn always carries a think block
 (`<think>\\n{reasoning}\\n</think>\\n\\n{answer}`, empty for style and fact examples), earlier
@@ -8,11 +9,16 @@ teach the model to skip `<think>`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
+THINK_MARKERS = (THINK_OPEN, THINK_CLOSE)
+"""Both think tags; no summary may contain either."""
 EMPTY_THINK = f"{THINK_OPEN}\n\n{THINK_CLOSE}\n\n"
+_THINK_BLOCK = re.compile(rf"{THINK_OPEN}.*?{THINK_CLOSE}\s*", re.DOTALL)
+_LEADING_THINK = re.compile(rf"^\s*{THINK_OPEN}(.*?){THINK_CLOSE}\s*", re.DOTALL)
 IGNORE_INDEX = -100
 """Label value that the loss ignores (transformers' convention)."""
 
@@ -126,3 +132,22 @@ def prompt_messages(messages: list[dict]) -> list[dict]:
     """The conversation up to (not including) its final assistant answer: what a model is asked."""
     end = len(messages) - 1 if messages and messages[-1]["role"] == "assistant" else len(messages)
     return [{"role": m["role"], "content": m["content"]} for m in messages[:end]]
+
+
+def strip_think(text: str) -> str:
+    """Text without think traces: closed blocks, a block pre-filled by the prompt, an unclosed one."""
+    text = _THINK_BLOCK.sub("", text or "")
+    if THINK_CLOSE in text:
+        text = text.split(THINK_CLOSE, 1)[1]
+    return text.split(THINK_OPEN, 1)[0].strip()
+
+
+def split_leading_think(text: str) -> tuple[str, str] | None:
+    """(reasoning, rest) of text that opens with one closed think block, else None.
+
+    The reasoning is stripped; a block holding another `<think>` is not a single block and gives None.
+    """
+    match = _LEADING_THINK.match(text)
+    if not match or THINK_OPEN in match.group(1):
+        return None
+    return match.group(1).strip(), text[match.end():]

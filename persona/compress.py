@@ -19,14 +19,13 @@ Qwen3 chat text that model actually reads.
 from __future__ import annotations
 
 import inspect
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from persona.data import ROLES
+from persona.chat import format_conversation, strip_think
+from persona.messages import PREFIX, validate_messages
 
 Summarizer = Callable[[list[dict]], str]
-PREFIX = "Previous context: "
 
 SUMMARY_PROMPT = (
     "Summarize the conversation below for someone who will continue it. Keep every name, number, "
@@ -70,41 +69,8 @@ class Compressed:
                 "summary": self.summary, "messages": self.messages}
 
 
-def validate_messages(messages, where: str = "messages") -> list[str]:
-    """Every problem with a conversation, each naming its place; empty when it is fine.
-
-    Rule: optional system messages first, then user and assistant alternating, starting with user.
-    """
-    if not isinstance(messages, list) or not messages:
-        return [f"{where}: expected a non-empty list of messages"]
-    issues, expected, seen_turn = [], "user", False
-    for i, message in enumerate(messages):
-        place = f"{where}[{i}]"
-        if not isinstance(message, dict):
-            issues.append(f"{place}: expected an object with role and content")
-            continue
-        role, content = message.get("role"), message.get("content")
-        if role not in ROLES:
-            issues.append(f"{place}: role {role!r} is not one of {', '.join(ROLES)}")
-            continue
-        if not isinstance(content, str):
-            issues.append(f"{place}: content must be a string")
-        if role == "system":
-            if seen_turn and not str(content or "").startswith(PREFIX):
-                issues.append(f"{place}: system message after the conversation started")
-            continue
-        seen_turn = True
-        if role != expected:
-            issues.append(f"{place}: {role} message out of order (expected {expected}; roles must "
-                          f"alternate user, assistant, starting with user)")
-        expected = "assistant" if role == "user" else "user"
-    return issues
-
-
 def count_tokens(messages: list[dict], tokenizer) -> int:
     """Tokens the model reads for these messages, chat markers included."""
-    from persona.chat import format_conversation
-
     text = format_conversation(messages)
     return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
@@ -173,17 +139,6 @@ def _with_summary(head: list[dict], kept: list[dict], summary: str) -> list[dict
     else:
         system = {"role": "system", "content": context}
     return [system, *kept]
-
-
-THINK_MARKERS = ("<think>", "</think>")
-"""No summary may contain either."""
-THINK_BLOCK = re.compile(r"<think>.*?</think>\s*", re.S)
-def strip_think(text: str) -> str:
-    """Text without think traces: closed blocks, a block pre-filled by the prompt, an unclosed one."""
-    text = THINK_BLOCK.sub("", text or "")
-    if "</think>" in text:
-        text = text.split("</think>", 1)[1]
-    return text.split("<think>", 1)[0].strip()
 
 
 def transcript(messages: list[dict]) -> str:

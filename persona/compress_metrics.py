@@ -22,7 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression, validate_messages
+from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
+from persona.messages import validate_messages
+from persona.metrics import similarity
 
 MATCH_THRESHOLD = 90.0
 """partial_ratio (0-100) at or above which a value counts as present."""
@@ -151,8 +153,6 @@ def answer_recall(answer: str, expected: list[str]) -> float:
 
 def answer_similarity(with_compression: str, without_compression: str) -> float:
     """0-1, the project's answer similarity (persona.metrics: rapidfuzz token_sort_ratio)."""
-    from persona.metrics import similarity
-
     return similarity(with_compression, without_compression)
 
 

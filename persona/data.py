@@ -1,4 +1,4 @@
-"""Training examples: the JSONL schema, validation that reports every problem at once, and the split.
+"""Training examples: reading JSONL with every problem reported at once, writing it, the split and the mix.
 
 One example per line:
 
@@ -7,7 +7,8 @@ One example per line:
      "metadata": {"category": "style" | "fact" | "decision", "source": "slack", "context": "casual"}}
 
 A decision example carries its chain of thought as `reasoning_content` on the final assistant message;
-a leading inline `<think>...</think>` in the content is accepted and moved there.
+a leading inline `<think>...</think>` in the content is accepted and moved there. The rules each record
+must follow, and their error messages, are persona.messages'.
 """
 from __future__ import annotations
 
@@ -19,16 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from persona import atomic
+from persona.messages import CATEGORIES, move_leading_think, validate_record
 
-CATEGORIES = ("style", "fact", "decision")
-ROLES = ("system", "user", "assistant")
-MAX_RECORD_CHARS = 32_000
-"""A record longer than this cannot fit the 2048-token training window in any useful way."""
 TOY_MIX = {"style": 15, "fact": 15, "decision": 30}
 """The seed's 60-example mix: half reasoning, half direct answers."""
-
-_THINK_OPEN, _THINK_CLOSE = "<think>", "</think>"
-_LEADING_THINK = re.compile(r"^\s*<think>(.*?)</think>\s*", re.DOTALL)
 
 
 class DataError(ValueError):
@@ -54,81 +49,6 @@ class Example:
 
     def to_json(self) -> dict:
         return {"messages": self.messages, "metadata": self.metadata}
-
-
-def _normalize_think(message: dict) -> None:
-    """Move a leading inline <think>...</think> block into reasoning_content."""
-    content = message.get("content")
-    if not isinstance(content, str) or "reasoning_content" in message:
-        return
-    match = _LEADING_THINK.match(content)
-    if match and _THINK_OPEN not in match.group(1):
-        message["reasoning_content"] = match.group(1).strip()
-        message["content"] = content[match.end():]
-
-
-def validate_record(record, where: str) -> list[str]:
-    """Every schema problem of one parsed record, each prefixed with `where`."""
-    if not isinstance(record, dict):
-        return [f"{where}: line is a JSON {type(record).__name__}, not an object"]
-    problems = []
-    messages = record.get("messages")
-    metadata = record.get("metadata")
-    if not isinstance(messages, list) or not messages:
-        problems.append(f"{where}: 'messages' must be a non-empty list")
-        messages = []
-    if not isinstance(metadata, dict):
-        problems.append(f"{where}: 'metadata' must be an object with a 'category'")
-        metadata = {}
-    category = metadata.get("category")
-    if category is None:
-        problems.append(f"{where}: metadata.category is missing (one of {', '.join(CATEGORIES)})")
-    elif category not in CATEGORIES:
-        problems.append(f"{where}: category {category!r} is not one of {', '.join(CATEGORIES)}")
-
-    turns = [m for m in messages if not (isinstance(m, dict) and m.get("role") == "system")]
-    for i, message in enumerate(messages):
-        if not isinstance(message, dict):
-            problems.append(f"{where}: message {i} is not an object")
-            continue
-        role, content = message.get("role"), message.get("content")
-        if role not in ROLES:
-            problems.append(f"{where}: message {i}: role {role!r} is not one of {', '.join(ROLES)}")
-        if role == "system" and i != 0:
-            problems.append(f"{where}: message {i}: a system message may only come first")
-        if not isinstance(content, str):
-            kind = "missing" if content is None else f"a JSON {type(content).__name__}"
-            problems.append(f"{where}: message {i} ({role}): content must be a string, got {kind}")
-            continue
-        if not content.strip():
-            problems.append(f"{where}: message {i} ({role}): content is empty")
-            continue
-        for text, name in ((content, "content"), (message.get("reasoning_content") or "", "reasoning_content")):
-            if text.count(_THINK_OPEN) != text.count(_THINK_CLOSE):
-                problems.append(f"{where}: message {i}: unbalanced <think> tags in {name}")
-            elif _THINK_OPEN in text:
-                problems.append(f"{where}: message {i}: <think> block in {name} must lead the content")
-    expected = "user"
-    for i, message in enumerate(turns):
-        role = message.get("role") if isinstance(message, dict) else None
-        if role in ("user", "assistant") and role != expected:
-            problems.append(f"{where}: turns do not alternate: turn {i} is {role!r}, expected {expected!r}")
-            break
-        expected = "assistant" if expected == "user" else "user"
-    if turns and isinstance(turns[-1], dict) and turns[-1].get("role") != "assistant":
-        problems.append(f"{where}: the conversation must end with an assistant message")
-
-    last = turns[-1] if turns and isinstance(turns[-1], dict) else {}
-    reasoning = last.get("reasoning_content")
-    has_reasoning = isinstance(reasoning, str) and reasoning.strip() != ""
-    if category == "decision" and not has_reasoning:
-        problems.append(f"{where}: decision example has no reasoning_content on its final answer")
-    if category in ("style", "fact") and has_reasoning:
-        problems.append(f"{where}: {category} example must not carry reasoning_content")
-    size = len(json.dumps(record, ensure_ascii=False))
-    if size > MAX_RECORD_CHARS:
-        problems.append(f"{where}: record is {size} characters, over the {MAX_RECORD_CHARS} limit")
-    return problems
 
 
 _LINE_BREAK_ESCAPES = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"})
@@ -202,10 +122,7 @@ def parse_jsonl(path: Path) -> tuple[list[Example], list[str]]:
         if surrogate:
             problems.append(f"{where}: lone surrogate (an unpaired \\ud800-\\udfff escape) in {surrogate}")
             continue
-        if isinstance(record, dict) and isinstance(record.get("messages"), list):
-            for message in record["messages"]:
-                if isinstance(message, dict) and message.get("role") == "assistant":
-                    _normalize_think(message)
+        move_leading_think(record)
         found = validate_record(record, where)
         problems += found
         if not found:

@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from persona.compress import PREFIX, strip_think
+from persona.chat import strip_think
 from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.messages import PREFIX
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 

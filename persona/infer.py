@@ -1,10 +1,13 @@
 """Batched generation with Qwen3's thinking mode on or off; reasoning and answer come back separately."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
-from persona.chat import format_conversation, parse_output
+from persona.chat import IM_END, format_conversation, parse_output
+from persona.decode import StaticDecoder
+from persona.progress import Progress, decode_steps_callback
 
 
 @dataclass
@@ -44,61 +47,75 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     named `label`.
     """
     import torch
-    from transformers import StoppingCriteriaList
-
-    from persona.progress import Progress, decode_steps_callback
 
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
-    eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    eos = tokenizer.convert_tokens_to_ids(IM_END)
     decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
-    out: list[Generation] = []
+    sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
+    modes = _thinking_modes(thinking, len(conversations))
     batches = range(0, len(conversations), batch_size)
-    modes = list(thinking) if isinstance(thinking, (list, tuple)) else [thinking] * len(conversations)
-    if len(modes) != len(conversations):
-        raise ValueError(f"generate: {len(modes)} thinking flags for {len(conversations)} conversations")
     shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
     progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})",
                         len(batches) * max_new_tokens, unit="decode step", upper_bound=True)
-    counter = StoppingCriteriaList([decode_steps_callback(progress)])
+    out: list[Generation] = []
     for number, start in enumerate(batches, 1):
         prompts = [format_conversation(c, add_generation_prompt=True, thinking=t)
                    for c, t in zip(conversations[start:start + batch_size], modes[start:start + batch_size])]
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
-        sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
         began = time.perf_counter()
         if decoder is not None:
             new = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=max_new_tokens,
                                    eos_id=eos)
         else:
-            with torch.inference_mode():
-                output = model.generate(**inputs, max_new_tokens=max_new_tokens, eos_token_id=eos,
-                                        pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **sampling)
-            new = output[:, inputs["input_ids"].shape[1]:]
+            new = _transformers_generate(model, tokenizer, inputs, progress, max_new_tokens=max_new_tokens,
+                                         eos_token_id=eos, **sampling)
         progress.done = number * max_new_tokens  # a batch that stopped early skips the rest of its steps
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - began
-        counted = 0
-        for row in new:
-            ids = row.tolist()
-            length = ids.index(eos) + 1 if eos in ids else len(ids)
-            counted += length
-            text = tokenizer.decode(ids[:length], skip_special_tokens=False)
-            parsed = parse_output(text)
-            out.append(Generation(parsed.reasoning, parsed.answer, text, length))
+        generations = _decoded(tokenizer, new, eos)
+        out += generations
         if stats is not None:
-            stats.append(Throughput(counted, seconds, "generate" if decoder is None else "static-graphs"))
+            stats.append(Throughput(sum(g.new_tokens for g in generations), seconds,
+                                    "generate" if decoder is None else "static-graphs"))
     progress.finish()
     return out
 
 
+def _thinking_modes(thinking: bool | list[bool], n_conversations: int) -> list[bool]:
+    """One thinking flag per conversation, from one flag for all or a list of them."""
+    modes = list(thinking) if isinstance(thinking, (list, tuple)) else [thinking] * n_conversations
+    if len(modes) != n_conversations:
+        raise ValueError(f"generate: {len(modes)} thinking flags for {n_conversations} conversations")
+    return modes
+
+
+def _transformers_generate(model, tokenizer, inputs, progress: Progress, **kwargs):
+    """The new tokens of one batch from transformers' generate, its decode steps counted into `progress`."""
+    import torch
+    from transformers import StoppingCriteriaList
+
+    counter = StoppingCriteriaList([decode_steps_callback(progress)])
+    with torch.inference_mode():
+        output = model.generate(**inputs, pad_token_id=tokenizer.pad_token_id, stopping_criteria=counter, **kwargs)
+    return output[:, inputs["input_ids"].shape[1]:]
+
+
+def _decoded(tokenizer, new, eos: int) -> list[Generation]:
+    """A Generation per row of new token ids, each cut after its first end-of-turn."""
+    generations = []
+    for row in new:
+        ids = row.tolist()
+        length = ids.index(eos) + 1 if eos in ids else len(ids)
+        text = tokenizer.decode(ids[:length], skip_special_tokens=False)
+        parsed = parse_output(text)
+        generations.append(Generation(parsed.reasoning, parsed.answer, text, length))
+    return generations
+
+
 def fast_decoder(model):
     """persona.decode's decoder for this model, or None (unsupported model, or PERSONA_FAST_DECODE=0)."""
-    import os
-
     if os.environ.get("PERSONA_FAST_DECODE", "1") == "0":
         return None
-    from persona.decode import StaticDecoder
-
     return StaticDecoder.for_model(model)

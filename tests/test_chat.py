@@ -1,10 +1,11 @@
 """Qwen3 formatting: pinned renderings per category, labels on exactly the final assistant span, no example
-lost to masking, generation prompts with thinking on and off, and output parsing."""
+lost to masking, generation prompts with thinking on and off, output parsing, and the think-tag helpers."""
 from __future__ import annotations
 
 import pytest
 
-from persona.chat import IGNORE_INDEX, format_conversation, parse_output, prompt_messages, render
+from persona.chat import (IGNORE_INDEX, format_conversation, parse_output, prompt_messages, render, split_leading_think,
+                          strip_think)
 from persona.data import load_jsonl
 from tests.helpers import ROOT
 
@@ -86,6 +87,32 @@ def test_generation_prompt(thinking, tail):
 def test_parse_output(generated, reasoning, answer):
     parsed = parse_output(generated)
     assert (parsed.reasoning, parsed.answer) == (reasoning, answer)
+
+
+THINK_CASES = [
+    ("closed", "<think>\nthe port is 9090?\n</think>\n\nPort 8443.", "Port 8443."),
+    ("prefilled", "hmm 9090\n</think>\n\nPort 8443.", "Port 8443."),
+    ("unclosed", "Port 8443. <think> maybe 9090", "Port 8443."),
+    ("none", "Port 8443.", "Port 8443."),
+]
+
+
+@pytest.mark.parametrize("name,raw,clean", THINK_CASES, ids=[c[0] for c in THINK_CASES])
+def test_strip_think(name, raw, clean):
+    assert strip_think(raw) == clean
+
+
+LEADING_CASES = [
+    ("leading", "  <think>\nweigh it\n</think>\n\nShip it.", ("weigh it", "Ship it.")),
+    ("not-leading", "Ship it. <think>weigh</think>", None),
+    ("nested", "<think>a <think>b</think> c</think>Ship it.", None),
+    ("unclosed", "<think>weigh it", None),
+]
+
+
+@pytest.mark.parametrize("name,text,split", LEADING_CASES, ids=[c[0] for c in LEADING_CASES])
+def test_split_leading_think(name, text, split):
+    assert split_leading_think(text) == split
 
 
 def test_prompt_messages_drop_the_answer_and_reasoning():

@@ -5,8 +5,7 @@ import pytest
 
 from persona.shipped import CONVERSATIONS
 from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
-from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, strip_think, summary_budget,
-                              validate_messages)
+from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, summary_budget)
 from persona.extractive import extractive_summarizer, ledger_summarizer
 from persona.facts import find_facts
 from persona.summarizers import DEFAULT_STRATEGY, model_summarizer, resolve_summarizer
@@ -83,19 +82,6 @@ def test_recompressing_folds_the_old_summary_in(tok):
     assert "8443" in second.summary and "Dana Whitfield" in second.summary
 
 
-THINK_CASES = [
-    ("closed", "<think>\nthe port is 9090?\n</think>\n\nPort 8443.", "Port 8443."),
-    ("prefilled", "hmm 9090\n</think>\n\nPort 8443.", "Port 8443."),
-    ("unclosed", "Port 8443. <think> maybe 9090", "Port 8443."),
-    ("none", "Port 8443.", "Port 8443."),
-]
-
-
-@pytest.mark.parametrize("name,raw,clean", THINK_CASES, ids=[c[0] for c in THINK_CASES])
-def test_strip_think(name, raw, clean):
-    assert strip_think(raw) == clean
-
-
 def test_a_summary_never_keeps_a_think_trace(tok):
     result = compress(SEED, lambda old: "<think>port 9090?</think>Port 8443 in eu-west-1.", tok)
     assert result.summary == "Port 8443 in eu-west-1." and "<think>" not in result.messages[0]["content"]
@@ -135,26 +121,6 @@ def test_hybrid_puts_the_ledger_first_and_the_model_after(tok):
     assert asked and 0 < asked[0] < 120, f"the model gets what the ledger leaves, got {asked}"
     assert hybrid_summarizer(ledger_summarizer(tok), model_summary, tok)(SEED[:4], budget_tokens=30).count(
         "Summary:") == 0, "no room left: the model is not asked"
-
-
-VALIDATION_CASES = [
-    ("empty", [], "non-empty list"),
-    ("bad-role", [{"role": "bot", "content": "x"}], "role 'bot' is not one of"),
-    ("starts-with-assistant", [A("x")], "[0]: assistant message out of order"),
-    ("two-users", [U("a"), U("b")], "[1]: user message out of order"),
-    ("content-not-string", [{"role": "user", "content": 3}], "content must be a string"),
-    ("late-system", [U("a"), A("b"), {"role": "system", "content": "c"}], "system message after"),
-]
-
-
-@pytest.mark.parametrize("name,messages,message", VALIDATION_CASES, ids=[c[0] for c in VALIDATION_CASES])
-def test_validate_messages_names_place_and_rule(name, messages, message):
-    issues = validate_messages(messages, "convo.json")
-    assert issues and all(i.startswith("convo.json") for i in issues) and message in "\n".join(issues)
-
-
-def test_validate_collects_every_problem():
-    assert len(validate_messages([A("a"), {"role": "bot", "content": "b"}, U("c"), U("d")])) == 3
 
 
 FACT_CASES = [

@@ -34,6 +34,9 @@ CASES = [
                                 "metadata": {"category": "style"}}, "content must be a string, got a JSON list"),
     Case("content-missing", {"messages": [{"role": "user"}, {"role": "assistant", "content": "hello"}],
                              "metadata": {"category": "style"}}, "content must be a string, got missing"),
+    Case("reasoning-not-string", example_record(category="decision", reasoning=["weigh", "it"]),
+         "reasoning_content must be a string, got a JSON list"),
+    Case("reasoning-a-number", example_record(category="decision", reasoning=3), "reasoning_content must be a string"),
     Case("system-not-first", example_record(roles=("user", "system", "assistant")), "system message may only come first"),
 ]
 
