@@ -5,16 +5,15 @@ training loop, rows and labels are shared.
 """
 from __future__ import annotations
 
+from persona import device
+
 
 def prepare_unsloth(config, source):
-    import torch
-
-    if not torch.cuda.is_available():
+    if not device.cuda_available():
         raise RuntimeError("the unsloth backend needs a CUDA GPU; use --backend hf on this machine")
     if config.finetune != "lora":
         raise ValueError("the unsloth backend trains LoRA adapters only (finetune = \"lora\")")
-    import unsloth  # noqa: F401  -- patches transformers and trl; must come before their use
-    from unsloth import FastLanguageModel
+    FastLanguageModel = device.import_unsloth().FastLanguageModel
 
     model, tokenizer = FastLanguageModel.from_pretrained(
         model_name=source.path, max_seq_length=config.max_seq_length, dtype=None,
@@ -28,6 +27,4 @@ def prepare_unsloth(config, source):
 
 
 def unsloth_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("unsloth") is not None
+    return device.unsloth_installed()

@@ -122,8 +122,8 @@ def eval_marker(kind: str, cuda: bool) -> str:
 def cmd_evaluate(args) -> int:
     """Run `pytest evals` in-process with a junit record; exit with the verdict's code."""
     import pytest
-    import torch
 
+    from persona import device
     from persona.decision import decide, read_junit
     from persona.models import SMOLLM2, auto_model, check_loadable, kind_of
 
@@ -140,7 +140,7 @@ def cmd_evaluate(args) -> int:
     junit = Path(args.junit or f"models/evaluate-{model.replace('/', '_').replace(':', '_')}.junit.xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    marker = eval_marker(kind_of(model), torch.cuda.is_available())
+    marker = eval_marker(kind_of(model), device.cuda_available())
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
                *(["--report", args.report] if args.report else [])]
     argv = [str(EVALS), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import persona.device
 from persona import atomic
 from persona.chat import IM_END
 from persona.shipped import TOY_DATA
@@ -86,9 +87,7 @@ DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
 def auto_model(*, real_on_cpu: bool = True) -> str:
     """What --model auto means: the real model where CUDA can train it; on CPU smollm2-135m (real weights a CPU
     fine-tunes in minutes), or the tiny offline one where only the pipeline is smoke-tested."""
-    import torch
-
-    if torch.cuda.is_available():
+    if persona.device.cuda_available():
         return DEFAULT_MODEL
     return SMOLLM2 if real_on_cpu else "tiny"
 
@@ -232,7 +231,7 @@ def build_synthetic(directory: Path) -> Path:
     config = Qwen3Config(**SYNTHETIC_QWEN3_1_7B)
     config.torch_dtype = "bfloat16"
     torch.manual_seed(0)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = persona.device.default_device()
     with torch.device(device):
         model = Qwen3ForCausalLM(config).to(torch.bfloat16)
     _save(model, qwen3_tokenizer(), directory, {"kind": "synthetic"})
@@ -254,12 +253,11 @@ def _save(model, tokenizer, directory: Path, marker: dict) -> None:
 
 def load(spec: str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:
     """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU), with a LoRA adapter if given."""
-    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     source = resolve(spec)
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    device = device or persona.device.default_device()
+    dtype = persona.device.compute_dtype(device)
     tokenizer = AutoTokenizer.from_pretrained(source.path)
     model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
     if adapter is not None:

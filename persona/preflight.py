@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.backends import unsloth_available
+from persona import device
 from persona.config import TrainConfig
 
 _FILLER = ("the deploy queue backs up when the carrier feed stalls so we batch retries and log the request "
@@ -58,22 +58,19 @@ def long_examples(tokenizer, max_seq_length: int, n: int = 8) -> list[dict]:
 
 def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float | None = None,
                   infer_budget_gb: float | None = None, new_tokens: int = 64) -> Preflight:
-    import torch
-
     from persona.criteria import CRITERIA
 
     train_budget_gb = train_budget_gb or CRITERIA["vram-train"].threshold().value
     infer_budget_gb = infer_budget_gb or CRITERIA["vram-infer"].threshold().value
     report = Preflight()
-    if not report.add("CUDA", torch.cuda.is_available(),
-                      torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA GPU visible"):
+    gpu = device.gpu_name()
+    if not report.add("CUDA", gpu is not None, gpu or "no CUDA GPU visible"):
         return report
-    has_unsloth = unsloth_available()
+    has_unsloth = device.unsloth_installed()
     detail = "importable" if has_unsloth else "not installed: pip install -e .[gpu] (the hf backend runs instead)"
     if has_unsloth:
         try:
-            import unsloth
-            detail = f"{unsloth.__version__}"
+            detail = f"{device.import_unsloth().__version__}"
         except Exception as err:  # a broken install is worth reporting, not crashing on
             has_unsloth, detail = False, f"import failed: {type(err).__name__}: {err}"
     report.add("unsloth", has_unsloth or config.backend == "hf", detail)

@@ -5,14 +5,15 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
+from persona import device
 from persona.criteria import CRITERIA
 from persona.decision import Decision, write_decision
 
 
 def hardware() -> str:
-    import torch
+    if device.cuda_available():
+        import torch
 
-    if torch.cuda.is_available():
         props = torch.cuda.get_device_properties(0)
         return f"{props.name}, {props.total_memory / 2**30:.0f} GiB (CUDA {torch.version.cuda})"
     import os

@@ -8,6 +8,7 @@ from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
+from persona import device
 from persona.config import TrainConfig
 from persona.models import cache_root, resolve
 from persona.train import TrainResult, read_log, train
@@ -71,12 +72,11 @@ def load_trained(result: TrainResult):
     to decode with (the 4-bit training model decodes several times slower). On CPU the in-memory model is
     used when there is one, else the base with the saved adapter (or, for finetune="full", the saved model).
     """
-    import torch
-
     from persona.models import load
 
     full = not (result.adapter_dir / "adapter_config.json").exists()
-    if not torch.cuda.is_available() and result.model is not None:
+    cuda = device.cuda_available()
+    if not cuda and result.model is not None:
         result.model.eval()
         return result.model, result.tokenizer
     result.model = None  # drop the training model before a second copy lands on the GPU
@@ -85,7 +85,7 @@ def load_trained(result: TrainResult):
         loaded = load(str(result.adapter_dir))
         return loaded.model, loaded.tokenizer
     loaded = load(result.source.spec, adapter=result.adapter_dir)
-    model = loaded.model.merge_and_unload() if torch.cuda.is_available() else loaded.model
+    model = loaded.model.merge_and_unload() if cuda else loaded.model
     return model.eval(), loaded.tokenizer
 
 

@@ -19,10 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona import atomic
+from persona import atomic, device
 from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
+from persona.device import is_out_of_memory
 from persona.models import ModelSource, resolve
 from persona.progress import trainer_callback
 
@@ -68,11 +69,9 @@ def choose_backend(requested: str) -> str:
     """"auto" means unsloth when CUDA and unsloth are present, else hf."""
     if requested != "auto":
         return requested
-    import torch
-
     from persona.backends import unsloth_available
 
-    return "unsloth" if torch.cuda.is_available() and unsloth_available() else "hf"
+    return "unsloth" if device.cuda_available() and unsloth_available() else "hf"
 
 
 def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
@@ -94,9 +93,7 @@ def _memory() -> dict:
     """Peak memory so far, in GiB (2**30 bytes): torch's CUDA counters on GPU, process RSS on CPU."""
     import resource
 
-    import torch
-
-    if torch.cuda.is_available():
+    if device.cuda_available():
         from persona.vram import torch_peaks_gib
 
         return torch_peaks_gib()
@@ -134,8 +131,8 @@ def _prepare_hf(config: TrainConfig, source: ModelSource):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(source.path)
-    cuda = torch.cuda.is_available()
-    kwargs = {"dtype": torch.bfloat16 if cuda else torch.float32}
+    cuda = device.cuda_available()
+    kwargs = {"dtype": device.compute_dtype()}
     if cuda and config.load_in_4bit:
         from transformers import BitsAndBytesConfig
 
@@ -155,17 +152,6 @@ def _prepare_hf(config: TrainConfig, source: ModelSource):
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
     return get_peft_model(model, lora), tokenizer
-
-
-def _optimizer(requested: str) -> str:
-    """adamw_8bit needs bitsandbytes on CUDA; elsewhere the plain AdamW is the honest stand-in."""
-    import importlib.util
-
-    import torch
-
-    if "8bit" in requested and not (torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes")):
-        return "adamw_torch"
-    return requested
 
 
 def fit_micro_batch(config: TrainConfig, cuda: bool) -> TrainConfig:
@@ -188,18 +174,17 @@ def static_pad_length(rows: list[dict], multiple: int = PAD_MULTIPLE) -> int:
 
 
 def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf", pad_to: int | None = None):
-    import torch
     from trl import SFTConfig
 
-    cuda = torch.cuda.is_available()
-    bf16 = cuda and torch.cuda.is_bf16_supported()
+    cuda = device.cuda_available()
+    bf16, fp16 = device.mixed_precision()
     return SFTConfig(
         output_dir=str(run_dir / "checkpoints"), per_device_train_batch_size=config.per_device_train_batch_size,
         gradient_accumulation_steps=config.gradient_accumulation_steps, warmup_steps=config.warmup_steps,
         max_steps=config.max_steps, learning_rate=config.learning_rate, lr_scheduler_type=config.lr_scheduler_type,
-        weight_decay=config.weight_decay, optim=_optimizer(config.optim), logging_steps=config.logging_steps,
+        weight_decay=config.weight_decay, optim=device.supported_optimizer(config.optim), logging_steps=config.logging_steps,
         save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
-        data_seed=config.seed, bf16=bf16, fp16=cuda and not bf16, report_to="none", max_length=config.max_seq_length,
+        data_seed=config.seed, bf16=bf16, fp16=fp16, report_to="none", max_length=config.max_seq_length,
         dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False, pad_to_multiple_of=pad_to,
         # unsloth applies its own (offloaded) checkpointing in get_peft_model
         gradient_checkpointing=config.gradient_checkpointing and cuda and backend == "hf", use_cpu=not cuda,
@@ -216,9 +201,9 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     config.validate()
     examples = load_jsonl(Path(config.train_file))
     backend = choose_backend(config.backend)
-    config = fit_micro_batch(config, _cuda())
+    config = fit_micro_batch(config, device.cuda_available())
     if backend == "unsloth":
-        import unsloth  # noqa: F401  -- patches transformers; must be imported before transformers is used
+        device.import_unsloth()  # patches transformers: before anything (resolve included) imports it
     source = resolve(config.model)
     prepare = backend_impl or _backend(backend)
     run_dir = config.run_dir
@@ -267,7 +252,7 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     from datasets import Dataset
     from trl import SFTTrainer
 
-    pad_to = static_pad_length(rows) if config.static_shapes and _cuda() else None
+    pad_to = static_pad_length(rows) if config.static_shapes and device.cuda_available() else None
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
                          args=sft_args(config, run_dir, backend, pad_to),
                          callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker(),
@@ -291,18 +276,6 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     (run_dir / "result.json").write_text(json.dumps(summary, indent=2))
     result.vram = summary["vram"]
     return result
-
-
-def _cuda() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
-
-
-def is_out_of_memory(err: BaseException) -> bool:
-    import torch
-
-    return isinstance(err, torch.cuda.OutOfMemoryError) or "CUDA out of memory" in str(err)
 
 
 def _append(path: Path, row: dict) -> None:

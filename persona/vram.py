@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from persona import device
+
 GIB = 2**30
 GB = 10**9
 
@@ -27,7 +29,7 @@ def free_cuda() -> None:
     import torch
 
     gc.collect()
-    if torch.cuda.is_available():
+    if device.cuda_available():
         torch.cuda.empty_cache()
 
 
@@ -106,9 +108,7 @@ class VramMonitor:
 
     @classmethod
     def start(cls) -> "VramMonitor":
-        import torch
-
-        if not torch.cuda.is_available():
+        if not device.cuda_available():
             return cls()
         try:
             sampler = NvmlSampler().start()
@@ -135,7 +135,7 @@ class _PhaseBlock:
         import torch
 
         self.phase = self.monitor.phases.setdefault(self.name, Phase(self.name))
-        if torch.cuda.is_available():
+        if device.cuda_available():
             torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats()
             if self.monitor.sampler is not None:
@@ -147,7 +147,7 @@ class _PhaseBlock:
         import torch
 
         self.phase.seconds += time.perf_counter() - self.started
-        if not torch.cuda.is_available():
+        if not device.cuda_available():
             return
         torch.cuda.synchronize()
         peaks = torch_peaks_gib()
