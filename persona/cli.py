@@ -16,7 +16,7 @@ import errno
 import sys
 from pathlib import Path
 
-from persona import cli_compress, cli_gpu
+from persona import backends, cli_compress, cli_gpu
 from persona.data import TOY_MIX, DataError
 from persona.decision import EXIT_BAD_INPUT, EXIT_CODES
 from persona.importers import cli as importers_cli
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--config", help="TOML file with a [train] table")
     train.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
     train.add_argument("--data", help="training JSONL (default: the shipped toy set, data/toy/train.jsonl)")
-    train.add_argument("--backend", choices=("auto", "hf", "unsloth"))
+    train.add_argument("--backend", choices=backends.choices())
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
     train.set_defaults(func=cmd_train)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from persona import backends
+
 
 def cmd_preflight(args) -> int:
     from persona.config import config_from_cli
@@ -25,7 +27,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("preflight", help="check CUDA, unsloth, model load, VRAM and time before a run")
     parser.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b (offline) or tiny")
     parser.add_argument("--config", help="TOML file with a [train] table")
-    parser.add_argument("--backend", choices=("auto", "hf", "unsloth"))
+    parser.add_argument("--backend", choices=backends.choices())
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     parser.add_argument("--steps", type=int, default=5, help="training steps to measure")
     parser.add_argument("--threshold", action="append", default=[], metavar="ID=VALUE",

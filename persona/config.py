@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from persona import backends
 from persona.models import DEFAULT_MODEL, run_name_for
 from persona.shipped import TOY_DATA
 
@@ -89,8 +90,9 @@ class TrainConfig:
                 issues.append(f"{name} must not be negative, got {getattr(self, name)}")
         if self.finetune not in ("lora", "full"):
             issues.append(f"finetune must be lora or full, got {self.finetune!r}")
-        if self.backend not in ("auto", "hf", "unsloth"):
-            issues.append(f"backend must be auto, hf or unsloth, got {self.backend!r}")
+        if self.backend not in backends.choices():
+            *others, last = backends.choices()
+            issues.append(f"backend must be {', '.join(others)} or {last}, got {self.backend!r}")
         if not self.target_modules:
             issues.append("target_modules must name at least one projection")
         if issues:

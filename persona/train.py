@@ -1,10 +1,7 @@
 """train(config) -> TrainResult: QLoRA fine-tuning with trl's SFTTrainer on assistant-only labels.
 
-Backends prepare the model (quantized base + LoRA adapters); the training loop is shared:
-
-- "hf": transformers + peft, 4-bit bitsandbytes on CUDA (the baseline users would otherwise pick),
-  full precision on CPU.
-- "unsloth": Unsloth's FastLanguageModel (CUDA only), see persona/backends.py.
+A backend (persona/backends/: hf, unsloth) prepares the model (quantized base + LoRA adapters); the
+training loop here is shared: rows, batch shaping, out-of-memory retry, checkpoints and `--resume`.
 
 Writes `<run_dir>/training.log` (one JSON line per logging step), `<run_dir>/final` (the adapter),
 `<run_dir>/config.json` and `<run_dir>/result.json`.
@@ -19,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona import atomic, device
+from persona import atomic, backends, device
 from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
@@ -33,7 +30,7 @@ class TrainResult:
     run_dir: Path
     """Folder with training.log, final/, config.json and result.json."""
     backend: str
-    """The backend that trained ("hf" or "unsloth")."""
+    """Name of the backend that trained (persona.backends: "hf" or "unsloth")."""
     source: ModelSource
     """The base model."""
     log: list[dict]
@@ -63,15 +60,6 @@ class TrainResult:
         return {"backend": self.backend, "model": self.source.spec, "kind": self.source.kind,
                 "train_seconds": round(self.train_seconds, 2), "n_rows": self.n_rows, "final_step": self.final_step,
                 "losses": self.losses}
-
-
-def choose_backend(requested: str) -> str:
-    """"auto" means unsloth when CUDA and unsloth are present, else hf."""
-    if requested != "auto":
-        return requested
-    from persona.backends import unsloth_available
-
-    return "unsloth" if device.cuda_available() and unsloth_available() else "hf"
 
 
 def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
@@ -125,35 +113,6 @@ def _log_callback(path: Path, sampler=None):
     return TrainingLog()
 
 
-def _prepare_hf(config: TrainConfig, source: ModelSource):
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(source.path)
-    cuda = device.cuda_available()
-    kwargs = {"dtype": device.compute_dtype()}
-    if cuda and config.load_in_4bit:
-        from transformers import BitsAndBytesConfig
-
-        kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16,
-            bnb_4bit_use_double_quant=True)
-    model = AutoModelForCausalLM.from_pretrained(source.path, **kwargs)
-    if cuda and config.load_in_4bit:
-        from peft import prepare_model_for_kbit_training
-
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
-    elif not cuda:
-        model = model.to("cpu")
-    torch.manual_seed(config.seed)
-    if config.finetune == "full":
-        return model, tokenizer
-    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
-    return get_peft_model(model, lora), tokenizer
-
-
 def fit_micro_batch(config: TrainConfig, cuda: bool) -> TrainConfig:
     """On CUDA (with config.fit_micro_batch) the whole effective batch is one micro-batch; train() halves it
     again on out-of-memory. The optimizer sees the same 8 rows per step either way."""
@@ -173,7 +132,7 @@ def static_pad_length(rows: list[dict], multiple: int = PAD_MULTIPLE) -> int:
     return -(-longest // multiple) * multiple
 
 
-def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf", pad_to: int | None = None):
+def sft_args(config: TrainConfig, run_dir: Path, backend: backends.Backend, pad_to: int | None = None):
     from trl import SFTConfig
 
     cuda = device.cuda_available()
@@ -186,8 +145,8 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: str = "hf", pad_to: in
         save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
         data_seed=config.seed, bf16=bf16, fp16=fp16, report_to="none", max_length=config.max_seq_length,
         dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False, pad_to_multiple_of=pad_to,
-        # unsloth applies its own (offloaded) checkpointing in get_peft_model
-        gradient_checkpointing=config.gradient_checkpointing and cuda and backend == "hf", use_cpu=not cuda,
+        gradient_checkpointing=config.gradient_checkpointing and cuda and backend.trainer_checkpointing,
+        use_cpu=not cuda,
         dataloader_num_workers=0, disable_tqdm=False)
 
 
@@ -200,12 +159,11 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     """
     config.validate()
     examples = load_jsonl(Path(config.train_file))
-    backend = choose_backend(config.backend)
+    backend = backends.choose(config.backend)
     config = fit_micro_batch(config, device.cuda_available())
-    if backend == "unsloth":
-        device.import_unsloth()  # patches transformers: before anything (resolve included) imports it
+    backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
     source = resolve(config.model)
-    prepare = backend_impl or _backend(backend)
+    prepare = backend_impl or backend.prepare
     run_dir = config.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
@@ -267,7 +225,7 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     with atomic.directory(run_dir / "final") as final:   # a killed run never leaves a half-written adapter
         trainer.model.save_pretrained(final)
         tokenizer.save_pretrained(final)
-    result = TrainResult(run_dir, backend, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer,
+    result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer,
                          final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.per_device_train_batch_size,
@@ -297,16 +255,6 @@ def _complete_marker():
                 (folder / COMPLETE).write_text(str(state.global_step))
 
     return CompleteMarker()
-
-
-def _backend(name: str):
-    if name == "hf":
-        return _prepare_hf
-    if name == "unsloth":
-        from persona.backends import prepare_unsloth
-
-        return prepare_unsloth
-    raise ValueError(f"unknown backend {name!r}")
 
 
 def last_checkpoint(run_dir: Path) -> str | None:

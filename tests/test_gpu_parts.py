@@ -29,18 +29,18 @@ def test_vram_monitor_is_a_no_op_without_cuda():
 
 
 def test_backend_choice_on_cpu():
-    from persona.backends import prepare_unsloth
-    from persona.train import choose_backend
+    from persona import backends
 
-    assert choose_backend("auto") == "hf" and choose_backend("unsloth") == "unsloth"
+    assert backends.choose("auto").name == "hf" and backends.choose("unsloth").name == "unsloth"
     with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
-        prepare_unsloth(TrainConfig(), None)
+        backends.get("unsloth").prepare(TrainConfig(), None)
 
 
 def test_oom_retries_with_half_the_batch_and_twice_the_accumulation(tmp_path):
     import torch
 
-    from persona.train import _prepare_hf, train
+    from persona.backends import hf
+    from persona.train import train
 
     seen = []
 
@@ -48,7 +48,7 @@ def test_oom_retries_with_half_the_batch_and_twice_the_accumulation(tmp_path):
         seen.append((config.per_device_train_batch_size, config.gradient_accumulation_steps))
         if len(seen) == 1:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return _prepare_hf(config, source)
+        return hf.prepare(config, source)
 
     result = train(TrainConfig(model="tiny", output_dir=str(tmp_path), max_steps=2, logging_steps=1, warmup_steps=0),
                    backend_impl=flaky)

@@ -1,0 +1,87 @@
+"""Training backends: each module in this package prepares a model for the shared training loop (persona.train).
+
+A backend module defines `BACKEND = Backend(...)`; the registry finds it, and `--backend` (the CLI, the
+harness), the config's check and `train()` read the registry, so adding a backend is adding one module here.
+Backend modules import their libraries inside functions: the registry is read when the CLI builds its parser.
+
+    hf        transformers + peft: LoRA or full fine-tuning; 4-bit bitsandbytes on CUDA, full precision on CPU
+    unsloth   Unsloth's FastLanguageModel, 4-bit QLoRA (CUDA only)
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Callable
+
+AUTO = "auto"
+"""The --backend value that picks the best backend this machine can run."""
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    """The --backend value."""
+    prepare: Callable
+    """(TrainConfig, ModelSource) -> (model, tokenizer): the model loaded and ready for the trainer."""
+    available: Callable[[], bool]
+    """Whether this machine can train with it (what "auto" asks)."""
+    auto_rank: int = 0
+    """"auto" takes the available backend with the highest rank."""
+    import_first: Callable[[], object] = _nothing
+    """Run before anything imports transformers (Unsloth patches transformers, trl and peft on import)."""
+    trainer_checkpointing: bool = True
+    """Whether the trainer's gradient checkpointing applies (on CUDA, when the config asks for it); False for a
+    backend that applies its own."""
+    probe: Callable[[], tuple[bool, str]] | None = None
+    """For `persona preflight`: (usable, what was found), e.g. whether its library imports and its version."""
+
+
+@functools.cache
+def registry() -> dict[str, Backend]:
+    """Every backend module's BACKEND, by name."""
+    found = {}
+    for module in pkgutil.iter_modules(__path__):
+        backend = getattr(importlib.import_module(f"{__name__}.{module.name}"), "BACKEND", None)
+        if isinstance(backend, Backend):
+            found[backend.name] = backend
+    return dict(sorted(found.items()))
+
+
+def names() -> tuple[str, ...]:
+    return tuple(registry())
+
+
+def choices() -> tuple[str, ...]:
+    """What --backend accepts: auto, then every backend's name."""
+    return (AUTO, *names())
+
+
+def get(name: str) -> Backend:
+    """The backend called `name`; an unknown name is a ValueError listing the known ones."""
+    try:
+        return registry()[name]
+    except KeyError:
+        raise ValueError(f"unknown backend {name!r}; known: {', '.join(choices())}") from None
+
+
+def choose(requested: str) -> Backend:
+    """The backend to train with: the one requested, or for "auto" the highest-ranked one available here
+    (unsloth with CUDA and unsloth installed, else hf)."""
+    if requested != AUTO:
+        return get(requested)
+    return max((b for b in registry().values() if b.available()), key=lambda b: b.auto_rank)
+
+
+def import_first(requested: str | None) -> None:
+    """Before anything imports transformers, the backend that will train imports what must come first (Unsloth
+    patches transformers, trl and peft). Nothing for a backend this machine cannot run, or an unknown name
+    (the config's check reports that)."""
+    backend = choose(AUTO) if requested in (None, AUTO) else registry().get(requested)
+    if backend is not None and backend.available():
+        backend.import_first()

@@ -1,0 +1,45 @@
+"""The unsloth backend: Unsloth's FastLanguageModel in 4-bit with the seed's LoRA settings (CUDA only).
+
+Unsloth patches transformers, trl and peft when imported, so `import_first` imports it (persona.device) before
+the model source is resolved; it applies its own (offloaded) gradient checkpointing in get_peft_model.
+"""
+from __future__ import annotations
+
+from persona import device
+from persona.backends import Backend
+
+
+def prepare(config, source):
+    if not device.cuda_available():
+        raise RuntimeError("the unsloth backend needs a CUDA GPU; use --backend hf on this machine")
+    if config.finetune != "lora":
+        raise ValueError("the unsloth backend trains LoRA adapters only (finetune = \"lora\")")
+    FastLanguageModel = device.import_unsloth().FastLanguageModel
+
+    model, tokenizer = FastLanguageModel.from_pretrained(
+        model_name=source.path, max_seq_length=config.max_seq_length, dtype=None,
+        load_in_4bit=config.load_in_4bit)
+    model = FastLanguageModel.get_peft_model(
+        model, r=config.lora_r, target_modules=list(config.target_modules), lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout, bias="none",
+        use_gradient_checkpointing="unsloth" if config.gradient_checkpointing else False,
+        random_state=config.seed)
+    return model, tokenizer
+
+
+def available() -> bool:
+    return device.cuda_available() and device.unsloth_installed()
+
+
+def probe() -> tuple[bool, str]:
+    """Whether unsloth imports here, and its version."""
+    if not device.unsloth_installed():
+        return False, "not installed: pip install -e .[gpu] (the hf backend runs instead)"
+    try:
+        return True, f"{device.import_unsloth().__version__}"
+    except Exception as err:  # a broken install is worth reporting, not crashing on
+        return False, f"import failed: {type(err).__name__}: {err}"
+
+
+BACKEND = Backend(name="unsloth", prepare=prepare, available=available, auto_rank=1,
+                  import_first=device.import_unsloth, trainer_checkpointing=False, probe=probe)

@@ -1,0 +1,105 @@
+"""The backend registry (persona.backends): the modules in the package are the backends; "auto" picks by
+availability; the CLI, the harness option, the config check and train() all read the registry, so a new
+backend is one module."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import pytest
+
+from persona import backends, device
+from persona.config import TrainConfig, load_config
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    """Patch what the GPU edge sees: (cuda, unsloth installed)."""
+    def set_machine(cuda: bool, unsloth: bool) -> None:
+        monkeypatch.setattr(device, "cuda_available", lambda: cuda)
+        monkeypatch.setattr(device, "unsloth_installed", lambda: unsloth)
+    return set_machine
+
+
+def test_the_package_modules_are_the_backends():
+    assert backends.names() == ("hf", "unsloth")
+    assert backends.choices() == ("auto", "hf", "unsloth")
+    with pytest.raises(ValueError, match="unknown backend 'tpu'; known: auto, hf, unsloth"):
+        backends.get("tpu")
+
+
+@pytest.mark.parametrize("cuda,unsloth,chosen", [(False, False, "hf"), (False, True, "hf"), (True, False, "hf"),
+                                                 (True, True, "unsloth")],
+                         ids=["cpu", "cpu-with-unsloth", "cuda-without-unsloth", "cuda-with-unsloth"])
+def test_auto_picks_unsloth_only_with_cuda_and_unsloth(machine, cuda, unsloth, chosen):
+    machine(cuda, unsloth)
+    assert backends.choose("auto").name == chosen
+    assert backends.choose("hf").name == "hf", "a named backend is taken as asked"
+
+
+@pytest.mark.parametrize("requested,imported", [(None, True), ("auto", True), ("unsloth", True), ("hf", False),
+                                                ("tpu", False)])
+def test_unsloth_is_imported_first_only_when_it_will_train(machine, monkeypatch, requested, imported):
+    machine(True, True)
+    seen = []
+    unsloth = backends.get("unsloth")
+    monkeypatch.setitem(backends.registry(), "unsloth",
+                        dataclasses.replace(unsloth, import_first=lambda: seen.append("unsloth")))
+    backends.import_first(requested)
+    assert seen == (["unsloth"] if imported else [])
+
+
+def test_unsloth_probe_reports_a_missing_install(machine):
+    machine(True, False)
+    ok, detail = backends.get("unsloth").probe()
+    assert not ok and "pip install -e .[gpu]" in detail
+
+
+def test_the_cli_and_the_config_accept_exactly_the_registry():
+    from persona.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["train", "--backend", "unsloth"]).backend == "unsloth"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["train", "--backend", "tpu"])
+    with pytest.raises(ValueError, match="backend must be auto, hf or unsloth, got 'tpu'"):
+        load_config(None, backend="tpu")
+
+
+TOY_BACKEND = '''
+from persona.backends import Backend, hf
+
+CALLS = []
+
+
+def prepare(config, source):
+    CALLS.append(source.spec)
+    return hf.prepare(config, source)
+
+
+BACKEND = Backend(name="toy", prepare=prepare, available=lambda: True, auto_rank=-1)
+'''
+
+
+@pytest.fixture
+def toy_backend(tmp_path, monkeypatch):
+    """A backend module in a second folder of the package's path, as if dropped into persona/backends/."""
+    (tmp_path / "toy.py").write_text(TOY_BACKEND)
+    monkeypatch.setattr(backends, "__path__", [*backends.__path__, str(tmp_path)])
+    backends.registry.cache_clear()
+    yield
+    sys.modules.pop("persona.backends.toy", None)
+    backends.registry.cache_clear()
+
+
+def test_a_new_backend_is_one_module(toy_backend, tmp_path):
+    from persona.cli import build_parser
+    from persona.train import train
+
+    assert backends.choices() == ("auto", "hf", "toy", "unsloth")
+    assert backends.choose("auto").name == "hf", "a lower rank never displaces the default"
+    assert build_parser().parse_args(["train", "--backend", "toy"]).backend == "toy"
+    config = TrainConfig(model="tiny", backend="toy", output_dir=str(tmp_path / "runs"), max_steps=1,
+                         logging_steps=1, warmup_steps=0)
+    result = train(config)
+    assert result.backend == "toy" and sys.modules["persona.backends.toy"].CALLS == ["tiny"]
