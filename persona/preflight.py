@@ -79,7 +79,8 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
 
     from persona.models import resolve
     from persona.runs import load_trained
-    from persona.train import steady_seconds_per_step, train
+    from persona.train import train
+    from persona.training_log import steady_seconds_per_step
     from persona.vram import VramMonitor, gb
 
     try:

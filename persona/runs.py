@@ -11,7 +11,8 @@ from pathlib import Path
 from persona import device
 from persona.config import TrainConfig
 from persona.models import cache_root, resolve
-from persona.train import TrainResult, read_log, train
+from persona.train import TrainResult, train
+from persona.training_log import read_log
 from persona.vram import free_cuda
 
 _VERSIONED = ("torch", "transformers", "peft", "trl", "unsloth", "bitsandbytes")

@@ -23,6 +23,8 @@ from persona.data import load_jsonl
 from persona.device import is_out_of_memory
 from persona.models import ModelSource, resolve
 from persona.progress import trainer_callback
+from persona.training_log import append, keep_log_until, log_callback, read_log
+from persona.vram import VramMonitor, free_cuda
 
 
 @dataclass
@@ -77,42 +79,6 @@ def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
     return rows
 
 
-def _memory() -> dict:
-    """Peak memory so far, in GiB (2**30 bytes): torch's CUDA counters on GPU, process RSS on CPU."""
-    import resource
-
-    if device.cuda_available():
-        from persona.vram import torch_peaks_gib
-
-        return torch_peaks_gib()
-    return {"rss_peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3)}
-
-
-def _log_callback(path: Path, sampler=None):
-    from transformers import TrainerCallback
-
-    class TrainingLog(TrainerCallback):
-        """Appends one JSON line per logging step; seconds_per_step averages since the last line."""
-
-        def __init__(self):
-            self.last_time, self.last_step = time.perf_counter(), 0
-
-        def on_log(self, args, state, control, logs=None, **kwargs):
-            if not logs or "loss" not in logs:
-                return
-            now = time.perf_counter()
-            steps = max(state.global_step - self.last_step, 1)
-            row = {"step": state.global_step, "loss": float(logs["loss"]),
-                   "learning_rate": float(logs.get("learning_rate", 0.0)),
-                   "seconds_per_step": round((now - self.last_time) / steps, 4), "memory": _memory()}
-            if sampler is not None:
-                row["memory"]["nvml_used_gib"] = round(sampler.used_bytes() / 2**30, 3)
-            self.last_time, self.last_step = now, state.global_step
-            _append(path, row)
-
-    return TrainingLog()
-
-
 def fit_micro_batch(config: TrainConfig, cuda: bool) -> TrainConfig:
     """On CUDA (with config.fit_micro_batch) the whole effective batch is one micro-batch; train() halves it
     again on out-of-memory. The optimizer sees the same 8 rows per step either way."""
@@ -141,13 +107,12 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: backends.Backend, pad_
         output_dir=str(run_dir / "checkpoints"), per_device_train_batch_size=config.per_device_train_batch_size,
         gradient_accumulation_steps=config.gradient_accumulation_steps, warmup_steps=config.warmup_steps,
         max_steps=config.max_steps, learning_rate=config.learning_rate, lr_scheduler_type=config.lr_scheduler_type,
-        weight_decay=config.weight_decay, optim=device.supported_optimizer(config.optim), logging_steps=config.logging_steps,
-        save_strategy="steps", save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
-        data_seed=config.seed, bf16=bf16, fp16=fp16, report_to="none", max_length=config.max_seq_length,
-        dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False, pad_to_multiple_of=pad_to,
-        gradient_checkpointing=config.gradient_checkpointing and cuda and backend.trainer_checkpointing,
-        use_cpu=not cuda,
-        dataloader_num_workers=0, disable_tqdm=False)
+        weight_decay=config.weight_decay, optim=device.supported_optimizer(config.optim),
+        logging_steps=config.logging_steps, save_strategy="steps", save_steps=config.save_steps, save_total_limit=2,
+        seed=config.seed, data_seed=config.seed, bf16=bf16, fp16=fp16, report_to="none",
+        max_length=config.max_seq_length, dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
+        pad_to_multiple_of=pad_to, use_cpu=not cuda, dataloader_num_workers=0, disable_tqdm=False,
+        gradient_checkpointing=config.gradient_checkpointing and cuda and backend.trainer_checkpointing)
 
 
 def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> TrainResult:
@@ -164,42 +129,49 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
     source = resolve(config.model)
     prepare = backend_impl or backend.prepare
-    run_dir = config.run_dir
+    _start_run(config, resume)
+    monitor = VramMonitor.start()
+    try:
+        return _train_retrying(config, examples, source, backend, prepare, monitor, resume)
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            last_checkpoint(config.run_dir)  # removes the checkpoint the full disk cut short
+            shutil.rmtree(config.run_dir / "final.partial", ignore_errors=True)
+        raise
+    finally:
+        monitor.stop()
+
+
+def _start_run(config: TrainConfig, resume: bool) -> None:
+    """Write config.json; on --resume keep the log up to the last complete checkpoint, else start clean."""
+    run_dir, log_path = config.run_dir, config.run_dir / "training.log"
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
-    log_path = run_dir / "training.log"
     if resume:
         _check_not_finished(config)
         keep_log_until(log_path, checkpoint_step(last_checkpoint(run_dir)))
     else:
         log_path.unlink(missing_ok=True)
         shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
-    from persona.vram import VramMonitor, free_cuda
 
-    monitor = VramMonitor.start()
-    try:
-        while True:
-            try:
-                return _train_once(config, examples, source, backend, prepare, monitor, resume)
-            except Exception as err:
-                if not is_out_of_memory(err) or config.per_device_train_batch_size == 1:
-                    raise
-                config = config.replace(per_device_train_batch_size=config.per_device_train_batch_size // 2,
-                                        gradient_accumulation_steps=config.gradient_accumulation_steps * 2)
-                _append(log_path, {"event": "oom_retry", "per_device_train_batch_size":
-                                   config.per_device_train_batch_size,
-                                   "gradient_accumulation_steps": config.gradient_accumulation_steps})
-                print(f"persona: CUDA out of memory; retrying with batch {config.per_device_train_batch_size} x "
-                      f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
-                free_cuda()
-                resume = False
-    except OSError as err:
-        if err.errno == errno.ENOSPC:
-            last_checkpoint(run_dir)  # removes the checkpoint the full disk cut short
-            shutil.rmtree(run_dir / "final.partial", ignore_errors=True)
-        raise
-    finally:
-        monitor.stop()
+
+def _train_retrying(config, examples, source, backend, prepare, monitor, resume) -> TrainResult:
+    """_train_once, started again from scratch with half the batch after each CUDA out-of-memory."""
+    while True:
+        try:
+            return _train_once(config, examples, source, backend, prepare, monitor, resume)
+        except Exception as err:
+            if not is_out_of_memory(err) or config.per_device_train_batch_size == 1:
+                raise
+            config = config.replace(per_device_train_batch_size=config.per_device_train_batch_size // 2,
+                                    gradient_accumulation_steps=config.gradient_accumulation_steps * 2)
+            append(config.run_dir / "training.log", {
+                "event": "oom_retry", "per_device_train_batch_size": config.per_device_train_batch_size,
+                "gradient_accumulation_steps": config.gradient_accumulation_steps})
+            print(f"persona: CUDA out of memory; retrying with batch {config.per_device_train_batch_size} x "
+                  f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
+            free_cuda()
+            resume = False
 
 
 def _train_once(config, examples, source, backend, prepare, monitor, resume) -> TrainResult:
@@ -213,10 +185,7 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     pad_to = static_pad_length(rows) if config.static_shapes and device.cuda_available() else None
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
                          args=sft_args(config, run_dir, backend, pad_to),
-                         callbacks=[_log_callback(log_path, monitor.sampler), _complete_marker(),
-                                    trainer_callback()])
-    from persona.vram import free_cuda
-
+                         callbacks=[log_callback(log_path, monitor.sampler), _complete_marker(), trainer_callback()])
     free_cuda()  # what loading and quantizing left cached is not training's memory
     with monitor.phase("train"):
         started = time.perf_counter()
@@ -225,8 +194,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     with atomic.directory(run_dir / "final") as final:   # a killed run never leaves a half-written adapter
         trainer.model.save_pretrained(final)
         tokenizer.save_pretrained(final)
-    result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model, tokenizer,
-                         final_step=trainer.state.global_step)
+    result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model,
+                         tokenizer, final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.per_device_train_batch_size,
                "gradient_accumulation_steps": config.gradient_accumulation_steps, "padded_length": pad_to,
@@ -234,11 +203,6 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     (run_dir / "result.json").write_text(json.dumps(summary, indent=2))
     result.vram = summary["vram"]
     return result
-
-
-def _append(path: Path, row: dict) -> None:
-    with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(row) + "\n")
 
 
 COMPLETE = "persona_complete"
@@ -293,29 +257,9 @@ def _check_not_finished(config: TrainConfig) -> None:
                           "(raise max_steps to train on, or drop --resume to start over)")
 
 
-def keep_log_until(log_path: Path, step: int) -> None:
-    """Drop training.log rows after `step`: a resumed run trains (and logs) those steps again."""
-    rows = read_log(log_path)
-    kept = [row for row in rows if row.get("step", 0) <= step]
-    if len(kept) < len(rows):
-        atomic.write_text(log_path, "".join(json.dumps(row) + "\n" for row in kept))
-
-
 def resume_hint(run_dir: Path) -> str:
     """Where a stopped run can go on from, and how (half-written checkpoints are removed on the way)."""
     checkpoint = last_checkpoint(run_dir)
     if checkpoint is None:
         return "no complete checkpoint yet; rerun the same command (without --resume) to start over"
     return f"last complete checkpoint: {checkpoint}; rerun the same command with --resume to continue from it"
-
-
-def steady_seconds_per_step(log: list[dict]) -> float | None:
-    """Mean seconds per step after the first logged window (which pays for compilation and warm-up)."""
-    times = [row["seconds_per_step"] for row in log if "seconds_per_step" in row][1:]
-    return sum(times) / len(times) if times else None
-
-
-def read_log(path: Path) -> list[dict]:
-    if not Path(path).exists():
-        return []
-    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]

@@ -33,6 +33,15 @@ def free_cuda() -> None:
         torch.cuda.empty_cache()
 
 
+def peak_memory_gib() -> dict:
+    """Peak memory so far, in GiB: torch's CUDA counters on GPU, the process's peak RSS on CPU."""
+    import resource
+
+    if device.cuda_available():
+        return torch_peaks_gib()
+    return {"rss_peak_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3)}
+
+
 def torch_peaks_gib() -> dict:
     """torch's peak reserved and allocated CUDA memory since the last reset, in GiB."""
     import torch

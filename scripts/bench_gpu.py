@@ -55,7 +55,7 @@ def train_config(model: str, name: str, steps: int, out: Path) -> dict:
     wall = time.perf_counter() - began
     if done.returncode != 0:
         return {"config": name, "error": done.stderr[-3000:]}
-    from persona.train import read_log
+    from persona.training_log import read_log
 
     run = out / f"bench-{name}"
     return summarize_run(name, json.loads((run / "result.json").read_text()), read_log(run / "training.log"), wall)

@@ -73,7 +73,8 @@ def test_oom_at_batch_one_is_not_retried(tmp_path):
 
 
 def test_half_written_checkpoints_are_ignored_and_resume_continues(tmp_path):
-    from persona.train import COMPLETE, last_checkpoint, read_log, train
+    from persona.train import COMPLETE, last_checkpoint, train
+    from persona.training_log import read_log
 
     config = TrainConfig(model="tiny", output_dir=str(tmp_path), run_name="r", max_steps=4, logging_steps=1,
                          warmup_steps=0, save_steps=2, learning_rate=1e-3)

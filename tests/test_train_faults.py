@@ -14,7 +14,7 @@ FAST = dict(model="tiny", run_name="r", logging_steps=1, warmup_steps=0, save_st
 
 
 def _steps(run_dir):
-    from persona.train import read_log
+    from persona.training_log import read_log
 
     return [row["step"] for row in read_log(run_dir / "training.log") if "step" in row]
 
