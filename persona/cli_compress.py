@@ -131,14 +131,12 @@ def _model_and_tokenizer(spec: str | None, *, need_model: bool):
         from persona.tokenizer import qwen3_tokenizer
 
         return None, qwen3_tokenizer()
+    from persona.models import load, load_tokenizer, resolve
+
+    source = resolve(spec)
     if not need_model:
-        from persona.models import resolve
-        from transformers import AutoTokenizer
-
-        return None, AutoTokenizer.from_pretrained(resolve(spec).path)
-    from persona.models import load
-
-    loaded = load(spec)
+        return None, load_tokenizer(source)
+    loaded = load(source)
     return loaded.model, loaded.tokenizer
 
 

@@ -251,14 +251,22 @@ def _save(model, tokenizer, directory: Path, marker: dict) -> None:
         (tmp / "persona_model.json").write_text(json.dumps(marker))
 
 
-def load(spec: str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:
-    """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU), with a LoRA adapter if given."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def load_tokenizer(source: ModelSource):
+    """The tokenizer saved with a model source: the one loader for training, inference and token counts."""
+    from transformers import AutoTokenizer
 
-    source = resolve(spec)
+    return AutoTokenizer.from_pretrained(source.path)
+
+
+def load(source: ModelSource | str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:
+    """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU), with a LoRA adapter if given; a --model
+    value is resolved first, a ModelSource is used as it is."""
+    from transformers import AutoModelForCausalLM
+
+    source = source if isinstance(source, ModelSource) else resolve(source)
     device = device or persona.device.default_device()
     dtype = persona.device.compute_dtype(device)
-    tokenizer = AutoTokenizer.from_pretrained(source.path)
+    tokenizer = load_tokenizer(source)
     model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
     if adapter is not None:
         from peft import PeftModel

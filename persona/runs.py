@@ -10,7 +10,7 @@ from pathlib import Path
 
 from persona import device
 from persona.config import TrainConfig
-from persona.models import cache_root, resolve
+from persona.models import ModelSource, cache_root, resolve
 from persona.train import TrainResult, train
 from persona.training_log import read_log
 from persona.vram import free_cuda
@@ -25,9 +25,10 @@ def _version(package: str) -> str:
         return "-"
 
 
-def cache_key(config: TrainConfig) -> str:
-    """Hash of the training data bytes, the config (less where it is written), the model and library versions."""
-    source = resolve(config.model)
+def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
+    """Hash of the training data bytes, the config (less where it is written), the model and library versions;
+    `source` is config.model resolved (resolved here when not given)."""
+    source = source or resolve(config.model)
     model_id = source.spec
     marker = Path(source.path) / "persona_model.json"
     if marker.exists():
@@ -44,20 +45,21 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
 
     The run trains under runs_dir/<key>; training.log and config.json are also copied to config.run_dir.
     """
-    key = cache_key(config)
+    source = resolve(config.model)  # once: the key, a reused run and a new one share it
+    key = cache_key(config, source)
     runs_dir = Path(runs_dir or cache_root() / "runs")
     cached = runs_dir / key
     result_file = cached / "result.json"
     if result_file.exists() and (cached / "final").is_dir() and "final_step" in json.loads(result_file.read_text()):
         summary = json.loads(result_file.read_text())
-        result = TrainResult(cached, summary["backend"], resolve(config.model), read_log(cached / "training.log"),
+        result = TrainResult(cached, summary["backend"], source, read_log(cached / "training.log"),
                              summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}),
                              final_step=summary["final_step"])
         log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
         reused = True
     else:
         shutil.rmtree(cached, ignore_errors=True)
-        result = train(replace(config, output_dir=str(runs_dir), run_name=key))
+        result = train(replace(config, output_dir=str(runs_dir), run_name=key), source=source)
         reused = False
     config.run_dir.mkdir(parents=True, exist_ok=True)
     for name in ("training.log", "config.json", "result.json"):
@@ -85,7 +87,7 @@ def load_trained(result: TrainResult):
     if full:
         loaded = load(str(result.adapter_dir))
         return loaded.model, loaded.tokenizer
-    loaded = load(result.source.spec, adapter=result.adapter_dir)
+    loaded = load(result.source, adapter=result.adapter_dir)
     model = loaded.model.merge_and_unload() if cuda else loaded.model
     return model.eval(), loaded.tokenizer
 

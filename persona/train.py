@@ -115,8 +115,10 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: backends.Backend, pad_
         gradient_checkpointing=config.gradient_checkpointing and cuda and backend.trainer_checkpointing)
 
 
-def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> TrainResult:
-    """Fine-tune per config; invalid data is refused before any model is loaded.
+def train(config: TrainConfig, *, resume: bool = False, backend_impl=None,
+          source: ModelSource | None = None) -> TrainResult:
+    """Fine-tune per config; invalid data is refused before any model is loaded. `source` is config.model
+    already resolved (by a caller that needed it first); without it the model is resolved after the data check.
 
     On CUDA the effective batch first runs as one micro-batch (config.fit_micro_batch). On CUDA
     out-of-memory the run starts again with half the batch and twice the accumulation (the same effective
@@ -127,7 +129,7 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None) -> Tr
     backend = backends.choose(config.backend)
     config = fit_micro_batch(config, device.cuda_available())
     backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
-    source = resolve(config.model)
+    source = source or resolve(config.model)
     prepare = backend_impl or backend.prepare
     _start_run(config, resume)
     monitor = VramMonitor.start()

@@ -103,3 +103,13 @@ def test_a_new_backend_is_one_module(toy_backend, tmp_path):
                          logging_steps=1, warmup_steps=0)
     result = train(config)
     assert result.backend == "toy" and sys.modules["persona.backends.toy"].CALLS == ["tiny"]
+
+
+@pytest.mark.parametrize("requested,ok", [("auto", False), ("unsloth", False), ("hf", True)])
+def test_preflight_fails_a_missing_backend_only_when_it_could_be_picked(machine, requested, ok):
+    from persona.preflight import Preflight, _check_backends
+
+    machine(True, False)
+    report = Preflight()
+    _check_backends(report, TrainConfig(backend=requested))
+    assert [(c.name, c.ok) for c in report.checks] == [("unsloth", ok)]

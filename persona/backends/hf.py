@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from persona import device
 from persona.backends import Backend
+from persona.models import load_tokenizer
 
 
 def prepare(config, source):
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
-    tokenizer = AutoTokenizer.from_pretrained(source.path)
+    tokenizer = load_tokenizer(source)
     cuda = device.cuda_available()
     quantize = cuda and config.load_in_4bit
     kwargs = {"dtype": device.compute_dtype()}
