@@ -1,48 +1,27 @@
-"""Model sources: a hub id, a local directory, `smollm2-135m`, `synthetic:qwen3-1.7b`, or `tiny`.
+"""Model sources: a hub id, a local directory, or a named source (`smollm2-135m`, `synthetic:qwen3-1.7b`,
+`tiny`; persona/sources/, one module each).
 
 Every source resolves to a directory that transformers (and Unsloth) can load, so the training and
 inference code is the same for all of them:
 
 - hub id / local dir: real weights ("real"); a hub id is downloaded by transformers on first use.
-- `smollm2-135m`: SmolLM2-135M-Instruct, real weights shipped through pip (persona/smollm.py), converted
-  offline once; the real model a CPU can fine-tune and judge in minutes.
+- `smollm2-135m`: SmolLM2-135M-Instruct, real weights shipped through pip, converted offline once; the real
+  model a CPU can fine-tune and judge in minutes.
 - `synthetic:qwen3-1.7b`: Qwen3-1.7B's exact architecture with random weights and the offline Qwen3
   tokenizer — the real VRAM and speed, nothing about quality.
-- `tiny`: a two-layer Qwen3ForCausalLM with a small byte-level BPE tokenizer that carries Qwen3's
-  special tokens, built offline in seconds and deterministically; the CPU smoke model.
+- `tiny`: a two-layer Qwen3 with a small tokenizer, built offline in seconds; the CPU smoke model.
+
+A --model value is resolved once, where a run starts (`resolve()`); the ModelSource is passed down from there.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import persona.device
-from persona import atomic
-from persona.chat import IM_END
-from persona.shipped import TOY_DATA
-from persona.tokenizer import QWEN3_ADDED_TOKENS
-
-SYNTHETIC_QWEN3_1_7B = dict(
-    hidden_size=2048, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=16,
-    num_key_value_heads=8, head_dim=128, vocab_size=151936, max_position_embeddings=40960,
-    rope_theta=1_000_000.0, rms_norm_eps=1e-6, tie_word_embeddings=True,
-    bos_token_id=151643, eos_token_id=151645, pad_token_id=151643,
-)
-"""Qwen3-1.7B's published config, minus the weights."""
-TINY = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
-            num_key_value_heads=2, head_dim=16, max_position_embeddings=4096, rope_theta=1_000_000.0,
-            rms_norm_eps=1e-6, tie_word_embeddings=True)
-TINY_EMBEDDING_STD = 0.2
-"""Behind the final RMSNorm, logit spread is std * sqrt(hidden): 0.2 gives ~1.6 at init and room for
-confident predictions once trained, which the default 0.02 (max logit ~1.3) never allows."""
-TINY_VOCAB = 2048
-"""BPE vocabulary of the tiny tokenizer before Qwen3's special tokens are added."""
-SYNTHETIC_SPEC = "synthetic:qwen3-1.7b"
-SMOLLM2 = "smollm2-135m"
-"""The --model value of the real model shipped through pip (persona/smollm.py)."""
+from persona.sources import family_of, marker_of, named_sources
+from persona.sources.smollm2 import SMOLLM2
 
 
 @dataclass
@@ -76,7 +55,7 @@ class Loaded:
 
 def is_hub_id(spec: str) -> bool:
     """owner/name that is neither an offline source nor an existing directory: transformers may download it."""
-    return spec not in ("tiny", SMOLLM2) and not spec.startswith("synthetic:") \
+    return spec not in named_sources() and not family_of(spec) \
         and not Path(spec).expanduser().exists() and spec.count("/") == 1 and not spec.startswith(("/", "."))
 
 
@@ -98,17 +77,14 @@ def cache_root() -> Path:
 
 def resolve(spec: str) -> ModelSource:
     """Turn a --model value into something from_pretrained can load, building offline models on demand."""
-    if spec == "tiny":
-        return ModelSource(spec, str(build_tiny(cache_root() / "tiny")), "tiny")
-    if spec == SMOLLM2:
-        from persona.smollm import build_smollm2
-
-        return ModelSource(spec, str(build_smollm2(cache_root() / SMOLLM2)), "real")
-    if spec.startswith("synthetic:"):
-        name = spec.split(":", 1)[1]
-        if name != "qwen3-1.7b":
-            raise ValueError(f"unknown synthetic model {name!r}; known: qwen3-1.7b")
-        return ModelSource(spec, str(build_synthetic(cache_root() / "synthetic-qwen3-1.7b")), "synthetic")
+    named = named_sources().get(spec)
+    if named is not None:
+        return ModelSource(spec, str(named.build(cache_root() / named.folder)), named.kind)
+    members = family_of(spec)
+    if members:
+        family, name = spec.split(":", 1)
+        known = ", ".join(member.name.split(":", 1)[1] for member in members)
+        raise ValueError(f"unknown {family} model {name!r}; known: {known}")
     local = Path(spec).expanduser()
     if local.exists():
         if not (local / "config.json").exists():
@@ -121,8 +97,9 @@ def resolve(spec: str) -> ModelSource:
 
 def kind_of(spec: str) -> str:
     """The kind of a --model value, without building, converting or downloading anything."""
-    if spec == "tiny" or spec.startswith("synthetic:"):
-        return spec.split(":", 1)[0]
+    known = named_sources().get(spec) or next(iter(family_of(spec)), None)
+    if known is not None:
+        return known.kind
     local = Path(spec).expanduser()
     return _kind_of(local) if local.is_dir() else "real"
 
@@ -141,8 +118,10 @@ def check_loadable(spec: str) -> None:
     id may fetch that one small file), so a typo in --model is a usage error before any test or training
     starts, never a verdict.
     """
-    if spec.startswith("synthetic:") and spec != SYNTHETIC_SPEC:
-        raise ValueError(f"--model {spec!r}: unknown synthetic model; known: {SYNTHETIC_SPEC}")
+    members = family_of(spec)
+    if members and spec not in named_sources():
+        known = ", ".join(member.name for member in members)
+        raise ValueError(f"--model {spec!r}: unknown {spec.split(':', 1)[0]} model; known: {known}")
     if kind_of(spec) != "real":
         return
     source = resolve(spec)
@@ -156,99 +135,8 @@ def check_loadable(spec: str) -> None:
 
 
 def _kind_of(directory: Path) -> str:
-    """A directory built by this module remembers what it is."""
-    marker = directory / "persona_model.json"
-    return json.loads(marker.read_text())["kind"] if marker.exists() else "real"
-
-
-def _corpus_texts() -> list[str]:
-    """Fixed text the tiny tokenizer is trained on: the toy dataset, when it is there."""
-    texts = []
-    for path in sorted(TOY_DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8-sig").splitlines():
-            try:
-                record = json.loads(line)
-                texts += [m.get("content", "") + "\n" + (m.get("reasoning_content") or "")
-                          for m in record["messages"]]
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-    return texts or ["The quick brown fox jumps over the lazy dog. " * 4]
-
-
-def tiny_tokenizer(texts: list[str]):
-    """Byte-level BPE with Qwen3's special tokens and chat roles; byte fallback means no text is unknown."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=TINY_VOCAB, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    bpe.train_from_iterator(texts, trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token=IM_END, pad_token="<|endoftext|>",
-                                        additional_special_tokens=list(QWEN3_ADDED_TOKENS))
-    return tokenizer
-
-
-def _fingerprint(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-
-def build_tiny(directory: Path) -> Path:
-    """Build (or reuse) the tiny model; rebuilt when its corpus or shape changes."""
-    texts = _corpus_texts()
-    key = _fingerprint(texts, TINY, TINY_VOCAB, TINY_EMBEDDING_STD)
-    marker = directory / "persona_model.json"
-    if marker.exists() and json.loads(marker.read_text()).get("key") == key:
-        return directory
-    import torch
-    from transformers import Qwen3Config, Qwen3ForCausalLM
-
-    tokenizer = tiny_tokenizer(texts)
-    ids = tokenizer.convert_tokens_to_ids(["<|endoftext|>", IM_END])
-    config = Qwen3Config(vocab_size=-(-len(tokenizer) // 64) * 64, bos_token_id=ids[0], eos_token_id=ids[1],
-                         pad_token_id=ids[0], **TINY)
-    torch.manual_seed(0)
-    model = Qwen3ForCausalLM(config)
-    # LoRA leaves the (tied) embeddings frozen, so their scale bounds how confident the model can ever be.
-    with torch.no_grad():
-        model.get_input_embeddings().weight.normal_(0.0, TINY_EMBEDDING_STD)
-    _save(model, tokenizer, directory, {"kind": "tiny", "key": key})
-    return directory
-
-
-def build_synthetic(directory: Path) -> Path:
-    """Qwen3-1.7B with random bf16 weights and the offline Qwen3 tokenizer (about 3.4 GB on disk)."""
-    marker = directory / "persona_model.json"
-    if marker.exists():
-        return directory
-    import torch
-    from transformers import Qwen3Config, Qwen3ForCausalLM
-
-    from persona.tokenizer import qwen3_tokenizer
-
-    config = Qwen3Config(**SYNTHETIC_QWEN3_1_7B)
-    config.torch_dtype = "bfloat16"
-    torch.manual_seed(0)
-    device = persona.device.default_device()
-    with torch.device(device):
-        model = Qwen3ForCausalLM(config).to(torch.bfloat16)
-    _save(model, qwen3_tokenizer(), directory, {"kind": "synthetic"})
-    del model
-    if device == "cuda":
-        torch.cuda.empty_cache()
-    return directory
-
-
-def _save(model, tokenizer, directory: Path, marker: dict) -> None:
-    """Write the model whole, so an interrupted build leaves nothing half-written."""
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    with atomic.directory(directory) as tmp:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        (tmp / "persona_model.json").write_text(json.dumps(marker))
+    """A directory built by a named source remembers what it is; any other holds real weights."""
+    return marker_of(directory).get("kind", "real")
 
 
 def load_tokenizer(source: ModelSource):

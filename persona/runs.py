@@ -10,7 +10,8 @@ from pathlib import Path
 
 from persona import device
 from persona.config import TrainConfig
-from persona.models import ModelSource, cache_root, resolve
+from persona.models import SMOLLM2, ModelSource, cache_root, load, resolve
+from persona.sources import marker_of
 from persona.train import TrainResult, train
 from persona.training_log import read_log
 from persona.vram import free_cuda
@@ -29,10 +30,7 @@ def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
     """Hash of the training data bytes, the config (less where it is written), the model and library versions;
     `source` is config.model resolved (resolved here when not given)."""
     source = source or resolve(config.model)
-    model_id = source.spec
-    marker = Path(source.path) / "persona_model.json"
-    if marker.exists():
-        model_id += json.loads(marker.read_text()).get("key", "")
+    model_id = source.spec + marker_of(Path(source.path)).get("key", "")
     settings = {k: v for k, v in config.to_dict().items() if k not in ("output_dir", "run_name", "train_file")}
     digest = hashlib.sha256()
     digest.update(Path(config.train_file).read_bytes())
@@ -75,8 +73,6 @@ def load_trained(result: TrainResult):
     to decode with (the 4-bit training model decodes several times slower). On CPU the in-memory model is
     used when there is one, else the base with the saved adapter (or, for finetune="full", the saved model).
     """
-    from persona.models import load
-
     full = not (result.adapter_dir / "adapter_config.json").exists()
     cuda = device.cuda_available()
     if not cuda and result.model is not None:
@@ -90,7 +86,6 @@ def load_trained(result: TrainResult):
     loaded = load(result.source, adapter=result.adapter_dir)
     model = loaded.model.merge_and_unload() if cuda else loaded.model
     return model.eval(), loaded.tokenizer
-
 
 
 def latest_real_run(*roots: Path) -> TrainResult | None:
@@ -115,8 +110,6 @@ def latest_real_run(*roots: Path) -> TrainResult | None:
 
 def chat_target(output_dir: Path) -> tuple[str, Path | None, str]:
     """(model, adapter, why) for a chat with no --model: the latest real-weights run, else the real small model."""
-    from persona.models import SMOLLM2
-
     run = latest_real_run(output_dir, cache_root() / "runs")
     if run is None:
         return SMOLLM2, None, f"no trained run on real weights under {output_dir}; the base {SMOLLM2} model"

