@@ -91,8 +91,7 @@ class TrainConfig:
         if self.finetune not in ("lora", "full"):
             issues.append(f"finetune must be lora or full, got {self.finetune!r}")
         if self.backend not in backends.choices():
-            *others, last = backends.choices()
-            issues.append(f"backend must be {', '.join(others)} or {last}, got {self.backend!r}")
+            issues.append(f"backend must be {backends.choices_text()}, got {self.backend!r}")
         if not self.target_modules:
             issues.append("target_modules must name at least one projection")
         if issues:

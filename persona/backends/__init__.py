@@ -62,6 +62,12 @@ def choices() -> tuple[str, ...]:
     return (AUTO, *names())
 
 
+def choices_text() -> str:
+    """The choices as a sentence: "auto, hf or unsloth"."""
+    *others, last = choices()
+    return f"{', '.join(others)} or {last}"
+
+
 def get(name: str) -> Backend:
     """The backend called `name`; an unknown name is a ValueError listing the known ones."""
     try:
