@@ -1,5 +1,5 @@
 """Model sources: a hub id, a local directory, or a named source (`smollm2-135m`, `synthetic:qwen3-1.7b`,
-`tiny`; persona/sources/, one module each).
+`tiny`; persona/model_sources/, one module each).
 
 Every source resolves to a directory that transformers (and Unsloth) can load, so the training and
 inference code is the same for all of them:
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import persona.device
-from persona.sources import family_of, marker_of, named_sources
-from persona.sources.smollm2 import SMOLLM2
+from persona.model_sources import family_of, marker_of, named_sources
+from persona.model_sources.smollm2 import SMOLLM2
 
 
 @dataclass

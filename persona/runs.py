@@ -11,7 +11,7 @@ from pathlib import Path
 from persona import device
 from persona.config import TrainConfig
 from persona.models import SMOLLM2, ModelSource, cache_root, load, resolve
-from persona.sources import marker_of
+from persona.model_sources import marker_of
 from persona.train import TrainResult, train
 from persona.training_log import read_log
 from persona.vram import free_cuda

@@ -113,3 +113,16 @@ def test_preflight_fails_a_missing_backend_only_when_it_could_be_picked(machine,
     report = Preflight()
     _check_backends(report, TrainConfig(backend=requested))
     assert [(c.name, c.ok) for c in report.checks] == [("unsloth", ok)]
+
+
+def test_a_module_without_its_record_is_named(tmp_path, monkeypatch):
+    (tmp_path / "broken.py").write_text("PREPARE = None\n")
+    (tmp_path / "_helper.py").write_text("")
+    monkeypatch.setattr(backends, "__path__", [*backends.__path__, str(tmp_path)])
+    backends.registry.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"broken\.py: no BACKEND = Backend\(\.\.\.\) at module level$"):
+            backends.registry()
+    finally:
+        sys.modules.pop("persona.backends.broken", None)
+        backends.registry.cache_clear()

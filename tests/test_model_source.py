@@ -48,7 +48,7 @@ def test_the_tokenizer_loader_takes_the_source():
 
 
 def test_named_sources_are_the_package_modules():
-    from persona.sources import named_sources
+    from persona.model_sources import named_sources
 
     assert {name: s.kind for name, s in named_sources().items()} == {
         "smollm2-135m": "real", "synthetic:qwen3-1.7b": "synthetic", "tiny": "tiny"}
@@ -74,8 +74,8 @@ def test_an_unknown_member_of_a_family_names_the_known_ones():
 
 
 TOY_SOURCE = '''
-from persona.sources import NamedSource
-from persona.sources.tiny import build_tiny
+from persona.model_sources import NamedSource
+from persona.model_sources.tiny import build_tiny
 
 SOURCE = NamedSource(name="toy:zero", kind="tiny", folder="toy-zero", build=build_tiny)
 '''
@@ -83,17 +83,17 @@ SOURCE = NamedSource(name="toy:zero", kind="tiny", folder="toy-zero", build=buil
 
 @pytest.fixture
 def toy_source(tmp_path, monkeypatch):
-    """A source module in a second folder of the package's path, as if dropped into persona/sources/."""
+    """A source module in a second folder of the package's path, as if dropped into persona/model_sources/."""
     import sys
 
-    from persona import sources
+    from persona import model_sources as sources
 
     (tmp_path / "toy_zero.py").write_text(TOY_SOURCE)
     monkeypatch.setattr(sources, "__path__", [*sources.__path__, str(tmp_path)])
     monkeypatch.setenv("PERSONA_CACHE", str(tmp_path / "cache"))
     sources.named_sources.cache_clear()
     yield
-    sys.modules.pop("persona.sources.toy_zero", None)
+    sys.modules.pop("persona.model_sources.toy_zero", None)
     sources.named_sources.cache_clear()
 
 

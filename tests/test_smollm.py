@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from persona.sources import smollm2 as smollm
+from persona.model_sources import smollm2 as smollm
 from persona.chat import IGNORE_INDEX, IM_END, format_conversation, render
 from persona.models import SMOLLM2, resolve
 

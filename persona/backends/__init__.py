@@ -10,10 +10,10 @@ Backend modules import their libraries inside functions: the registry is read wh
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from typing import Callable
+
+from persona.discovery import discover
 
 AUTO = "auto"
 """The --backend value that picks the best backend this machine can run."""
@@ -45,12 +45,7 @@ class Backend:
 @functools.cache
 def registry() -> dict[str, Backend]:
     """Every backend module's BACKEND, by name."""
-    found = {}
-    for module in pkgutil.iter_modules(__path__):
-        backend = getattr(importlib.import_module(f"{__name__}.{module.name}"), "BACKEND", None)
-        if isinstance(backend, Backend):
-            found[backend.name] = backend
-    return dict(sorted(found.items()))
+    return discover(__name__, __path__, "BACKEND", Backend)
 
 
 def names() -> tuple[str, ...]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 import json
-import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from persona import atomic
+from persona.discovery import discover
 
 MARKER = "persona_model.json"
 """File in a built model directory: its kind and cache key."""
@@ -46,12 +45,7 @@ class NamedSource:
 @functools.cache
 def named_sources() -> dict[str, NamedSource]:
     """Every source module's SOURCE, by name."""
-    found = {}
-    for module in pkgutil.iter_modules(__path__):
-        source = getattr(importlib.import_module(f"{__name__}.{module.name}"), "SOURCE", None)
-        if isinstance(source, NamedSource):
-            found[source.name] = source
-    return dict(sorted(found.items()))
+    return discover(__name__, __path__, "SOURCE", NamedSource)
 
 
 def family_of(spec: str) -> list[NamedSource]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from persona.chat import IM_END
 from persona.shipped import TOY_DATA
-from persona.sources import NamedSource, fingerprint, marker_of, save
+from persona.model_sources import NamedSource, fingerprint, marker_of, save
 from persona.tokenizer import QWEN3_ADDED_TOKENS
 
 TINY = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,

@@ -15,7 +15,7 @@ import importlib.util
 from importlib import metadata
 from pathlib import Path
 
-from persona.sources import NamedSource, fingerprint, marker_of, save
+from persona.model_sources import NamedSource, fingerprint, marker_of, save
 from persona.tokenizer import QWEN3_CHAT_TEMPLATE
 
 SMOLLM2 = "smollm2-135m"

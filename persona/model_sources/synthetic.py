@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from persona import device
-from persona.sources import MARKER, NamedSource, save
+from persona.model_sources import MARKER, NamedSource, save
 from persona.tokenizer import qwen3_tokenizer
 
 SYNTHETIC_QWEN3_1_7B = dict(
