@@ -30,19 +30,15 @@ SETS = ("fixtures", "generated")
 """Conversation sets of the context-level checks (persona/harness/compression.py)."""
 
 
-def in_every_selection_on_each_set(test):
-    """The context-level checks need no trained model: every selection runs them, once per set."""
-    for mark in (pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.parametrize("set_name", SETS)):
-        test = mark(test)
-    return test
-
-
 def _cases(results, attribute: str) -> str:
     return "; ".join(f"{r.name}: {getattr(r, attribute)}" for r in results if getattr(r, attribute))
 
 
 @pytest.mark.criterion("compression")
-@in_every_selection_on_each_set
+@pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
+@pytest.mark.gpu
+@pytest.mark.parametrize("set_name", SETS)
 def test_compression_ratio(compression_results, criterion, set_name):
     results = compression_results[set_name]
     figures = pooled(results)
@@ -53,14 +49,20 @@ def test_compression_ratio(compression_results, criterion, set_name):
 
 
 @pytest.mark.criterion("compression")
-@in_every_selection_on_each_set
+@pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
+@pytest.mark.gpu
+@pytest.mark.parametrize("set_name", SETS)
 def test_summaries_carry_no_think_trace(compression_results, criterion, set_name):
     traced = [r.name for r in compression_results[set_name] if any(m in r.compressed.summary for m in THINK_MARKERS)]
     criterion.check(len(traced), "think_traces", detail=f"{set_name}: summaries with a think trace: {', '.join(traced)}")
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
-@in_every_selection_on_each_set
+@pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
+@pytest.mark.gpu
+@pytest.mark.parametrize("set_name", SETS)
 def test_turn1_facts_in_context(compression_results, criterion, set_name):
     results = compression_results[set_name]
     figures = pooled(results)
@@ -69,7 +71,10 @@ def test_turn1_facts_in_context(compression_results, criterion, set_name):
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
-@in_every_selection_on_each_set
+@pytest.mark.cpu_smoke
+@pytest.mark.cpu_real
+@pytest.mark.gpu
+@pytest.mark.parametrize("set_name", SETS)
 def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name):
     results = compression_results[set_name]
     count = sum(len(r.substituted) for r in results)
