@@ -363,13 +363,13 @@ BAD_FILES = [
 
 @pytest.mark.parametrize("name,text,message", BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_cli_compress_bad_input_exits_2(tmp_path, capsys, name, text, message):
-    from persona.cli_compress import register
+    from persona.cli.compress import add_compress
     import argparse
 
     path = tmp_path / "convo.json"
     path.write_text(text)
     parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
+    add_compress(parser.add_subparsers())
     args = parser.parse_args(["compress", str(path), "--json"])
     assert args.func(args) == 2
     err = capsys.readouterr().err
@@ -377,13 +377,13 @@ def test_cli_compress_bad_input_exits_2(tmp_path, capsys, name, text, message):
 
 
 def test_cli_compress_json(tmp_path, capsys):
-    from persona.cli_compress import register
+    from persona.cli.compress import add_compress
     import argparse
 
     path = tmp_path / "convo.json"
     path.write_text(json.dumps({"messages": SEED}))
     parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
+    add_compress(parser.add_subparsers())
     args = parser.parse_args(["compress", str(path), "--keep-last", "1", "--json"])
     assert args.func(args) == 0
     out = json.loads(capsys.readouterr().out)
@@ -392,7 +392,7 @@ def test_cli_compress_json(tmp_path, capsys):
 
 
 def test_chat_session_compresses_past_the_budget(tok):
-    from persona.cli_compress import ChatSession, run_chat
+    from persona.cli.compress import ChatSession, run_chat
     from persona.infer import Generation
 
     def reply(messages):
