@@ -50,7 +50,7 @@ def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24
 def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int, int, float, float]:
     """(substitutions, facts lost, pooled cut, mean cut) of one setting, the summary's tokens counted."""
     from persona.compress import summary_budget
-    from persona.compress_metrics import value_in_context
+    from persona.compress_eval import value_in_context
     from persona.extractive import select
 
     subst = lost = 0

@@ -1,4 +1,4 @@
-"""persona.compress, persona.compress_metrics and the compress/chat CLI, on CPU with the offline Qwen3 tokenizer."""
+"""persona.compress, persona.compress_eval and the compress/chat CLI, on CPU with the offline Qwen3 tokenizer."""
 import json
 
 import pytest
@@ -9,8 +9,8 @@ from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens
 from persona.extractive import extractive_summarizer, ledger_summarizer
 from persona.facts import find_facts
 from persona.summarizers import DEFAULT_STRATEGY, model_summarizer, resolve_summarizer
-from persona.compress_metrics import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
-                                      missing_facts, pooled, value_in_context, value_present)
+from persona.compress_eval import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
+                                   missing_facts, pooled, value_in_context, value_present)
 from persona.tokenizer import qwen3_tokenizer
 
 
@@ -273,7 +273,7 @@ def test_the_first_user_turns_are_kept_past_the_budget(tok):
 
 @pytest.mark.parametrize("strategy", ["ledger", "extractive"])
 def test_every_summarized_turn_keeps_a_line_on_the_fixtures(tok, fixture_set, strategy):
-    from persona.compress_metrics import bare_turns
+    from persona.compress_eval import bare_turns
 
     for conversation in fixture_set:
         result = compress(conversation.full, resolve_summarizer(strategy, tok), tok, keep_last=1)
@@ -282,7 +282,7 @@ def test_every_summarized_turn_keeps_a_line_on_the_fixtures(tok, fixture_set, st
 
 
 def test_bare_turns_reads_tags_or_words():
-    from persona.compress_metrics import bare_turns
+    from persona.compress_eval import bare_turns
 
     old = [U("Port 8443 for billing-api."), A("Noted."), U("Dana owns the migration."), A("Good."),
            U("Thanks a lot."), A("Any time.")]
