@@ -35,8 +35,9 @@ CLAUSE_MIN_TOKENS = (0, 24, 40)
 
 
 def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24, line_words: int = 12) -> list:
-    from persona.compress import PREFIX, count_tokens, split_for_compression, summary_budget
+    from persona.compress import count_tokens, split_for_compression, summary_budget
     from persona.extractive import units_of
+    from persona.messages import PREFIX
 
     cases = []
     for c in conversations:

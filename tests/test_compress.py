@@ -5,9 +5,10 @@ import pytest
 
 from persona.shipped import CONVERSATIONS
 from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
-from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, summary_budget)
+from persona.compress import MIN_SUMMARY_TOKENS, compress, count_tokens, split_for_compression, summary_budget
 from persona.extractive import extractive_summarizer, ledger_summarizer
 from persona.facts import find_facts
+from persona.messages import PREFIX
 from persona.summarizers import DEFAULT_STRATEGY, model_summarizer, resolve_summarizer
 from persona.compress_eval import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
                                    missing_facts, pooled, value_in_context, value_present)

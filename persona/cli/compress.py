@@ -18,6 +18,7 @@ from typing import Callable
 
 from persona.cli.exits import fail
 from persona.compress import BUDGET_RATIO
+from persona.messages import validate_messages
 
 
 def add_compress(subparsers) -> None:
@@ -66,8 +67,6 @@ def _add_strategy_args(parser) -> None:
 
 def read_conversation(path: Path) -> list[dict]:
     """Messages from a JSON file; raises ValueError with every problem, each prefixed by the path."""
-    from persona.compress import validate_messages
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
