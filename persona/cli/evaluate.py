@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from persona.cli.exits import EXIT_HELP, EXIT_INTERRUPTED, fail
+from persona.options import add_run_options
 from persona.shipped import EVALS
 
 
@@ -15,12 +16,10 @@ def add_evaluate(subparsers) -> None:
     evaluate = subparsers.add_parser("evaluate", help="run the exit-criteria evals and print the decision",
                                      description="Run the exit-criteria evals and print the decision.",
                                      epilog=EXIT_HELP)
-    evaluate.add_argument("--model", default="auto",
-                          help="hub id, local dir, smollm2-135m, synthetic:qwen3-1.7b, tiny or auto (Qwen3-1.7B with "
-                               "CUDA, smollm2-135m without)")
+    add_run_options(evaluate.add_argument, only=("--model", "--set"),
+                    auto="Qwen3-1.7B with CUDA, smollm2-135m without")
     evaluate.add_argument("--junit", help="junit XML path (default models/evaluate-<model>.junit.xml)")
     evaluate.add_argument("--report", help="markdown report path (default docs/toy_project_report.md)")
-    evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="training override")
     evaluate.add_argument("--threshold", action="append", default=[], metavar="ID[.NAME]=VALUE",
                           help="override a criterion's threshold, e.g. vram-train=10 (persona.criteria)")
     evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")

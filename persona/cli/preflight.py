@@ -1,16 +1,13 @@
 """`persona preflight`: checks the GPU path before a long run; exits 1 when over budget or broken, 2 on bad input."""
 from __future__ import annotations
 
-from persona import backends
 from persona.cli.exits import fail
+from persona.options import add_run_options
 
 
 def add_preflight(subparsers) -> None:
     parser = subparsers.add_parser("preflight", help="check CUDA, unsloth, model load, VRAM and time before a run")
-    parser.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b (offline) or tiny")
-    parser.add_argument("--config", help="TOML file with a [train] table")
-    parser.add_argument("--backend", choices=backends.choices())
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
+    add_run_options(parser.add_argument)
     parser.add_argument("--steps", type=int, default=5, help="training steps to measure")
     parser.add_argument("--threshold", action="append", default=[], metavar="ID=VALUE",
                         help="override a VRAM budget in GB (10**9 B), e.g. vram-train=10 (default: persona.criteria)")

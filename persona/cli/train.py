@@ -7,18 +7,15 @@ from __future__ import annotations
 import errno
 import sys
 
-from persona import backends
 from persona.cli.exits import EXIT_INTERRUPTED, fail
 from persona.data import DataError
+from persona.options import add_run_options
 
 
 def add_train(subparsers) -> None:
     train = subparsers.add_parser("train", help="fine-tune with LoRA (seed defaults)")
-    train.add_argument("--config", help="TOML file with a [train] table")
-    train.add_argument("--model", help="hub id, local dir, synthetic:qwen3-1.7b or tiny")
+    add_run_options(train.add_argument)
     train.add_argument("--data", help="training JSONL (default: the shipped toy set, data/toy/train.jsonl)")
-    train.add_argument("--backend", choices=backends.choices())
-    train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting")
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
     train.set_defaults(func=cmd_train)
 
