@@ -45,7 +45,7 @@ def cmd_train(args) -> int:
         return fail(f"\npersona train: disk full writing {err.filename or config.run_dir}; the partial checkpoint "
                     f"was removed; free some space, then: {resume_hint(config.run_dir)}")
     losses = result.losses
-    print(f"trained {config.max_steps} steps in {result.train_seconds:.1f} s on {result.backend}; "
+    print(f"trained {config.hparams.max_steps} steps in {result.train_seconds:.1f} s on {result.backend}; "
           f"loss {losses[0]:.3f} -> {losses[-1]:.3f}" if losses else "trained (no loss logged)")
     print(f"adapter: {result.adapter_dir}\nlog: {result.run_dir / 'training.log'}")
     return 0
