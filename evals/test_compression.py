@@ -20,7 +20,7 @@ import statistics
 import pytest
 
 from persona.chat import THINK_MARKERS
-from persona.compress_metrics import answer_recall, answer_similarity, pooled
+from persona.compress_eval import answer_recall, answer_similarity, pooled
 from persona.criteria import ALL_KINDS
 from persona.infer import generate
 

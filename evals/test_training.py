@@ -19,7 +19,7 @@ def test_training_completes(training, criterion):
     if training.error is not None and not is_out_of_memory(training.error):
         raise training.error  # a crash of the tool says nothing about the hardware: errored, not failed
     steps = training.result.final_step if training.result else 0
-    target = training.config.max_steps
+    target = training.config.hparams.max_steps
     criterion.check(steps / target, shown=f"{steps}/{target} steps",
                     detail="out of memory even at batch 1" if training.error else f"stopped at step {steps}")
 

@@ -4,12 +4,16 @@
     model = "unsloth/Qwen3-1.7B"   # hub id, local dir, "synthetic:qwen3-1.7b" or "tiny"
     max_steps = 100
     learning_rate = 2e-4
+
+A TrainConfig holds two halves: RunSettings (the model, the training file, where the run is written) and
+Hyperparameters (the backend and everything else that shapes the trained weights, hashed whole by the training
+cache, persona.runs). Users never see the split: the [train] table and `--set NAME=VALUE` take every name flat.
 """
 from __future__ import annotations
 
 import dataclasses
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from persona import backends
@@ -20,7 +24,9 @@ TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj"
 
 
 @dataclass
-class TrainConfig:
+class RunSettings:
+    """What a run trains on and where it is written. The cache key hashes what the first two stand for (the
+    model's identity, the training file's bytes), never the names; where the run goes changes nothing."""
     model: str = DEFAULT_MODEL
     """Hub id, local directory, "synthetic:qwen3-1.7b" (real shape, random weights) or "tiny" (CPU smoke)."""
     train_file: str = str(TOY_DATA / "train.jsonl")
@@ -29,6 +35,12 @@ class TrainConfig:
     """Runs are written to output_dir/<run_name>/."""
     run_name: str = "toy"
     """Folder name of this run under output_dir; load_config derives it from the model (run_name_for)."""
+
+
+@dataclass
+class Hyperparameters:
+    """How a run trains: every value that can change the trained weights, the backend included (Unsloth brings
+    its own kernels and gradient checkpointing). The cache key hashes this object whole."""
     backend: str = "auto"
     """"unsloth", "hf" (transformers + peft + trl), or "auto": unsloth when CUDA and unsloth are present."""
     max_seq_length: int = 2048
@@ -78,8 +90,9 @@ class TrainConfig:
     """On CUDA, pad every batch to the longest training row (rounded up to 64 tokens), so compiled kernels
     see one shape; padding carries no labels, so the loss is the same. Off: on the toy set it measured no
     faster than per-batch padding (docs/benchmarks.md) and trains on twice the tokens."""
-    def validate(self) -> None:
-        """Raise ValueError listing every bad value at once."""
+
+    def issues(self) -> list[str]:
+        """Every bad value, one line each."""
         issues = []
         for name in ("max_seq_length", "lora_r", "per_device_train_batch_size", "gradient_accumulation_steps",
                      "max_steps", "logging_steps", "save_steps"):
@@ -94,20 +107,59 @@ class TrainConfig:
             issues.append(f"backend must be {backends.choices_text()}, got {self.backend!r}")
         if not self.target_modules:
             issues.append("target_modules must name at least one projection")
+        return issues
+
+
+@dataclass
+class TrainConfig:
+    """A run's settings and its hyperparameters. TOML [train] tables, --set, from_settings() and replace() name
+    every setting flat (`max_steps`, `output_dir`): each name belongs to one of the two halves."""
+    run: RunSettings = field(default_factory=RunSettings)
+    """Model, training file, output folder and run name."""
+    hparams: Hyperparameters = field(default_factory=Hyperparameters)
+    """Backend and training hyperparameters."""
+
+    @classmethod
+    def from_settings(cls, **settings) -> "TrainConfig":
+        """A config from flat setting names, as they are (see load_config for conversion and checks)."""
+        run, hparams = _split(settings)
+        return cls(RunSettings(**run), Hyperparameters(**hparams))
+
+    def validate(self) -> None:
+        """Raise ValueError listing every bad value at once."""
+        issues = self.hparams.issues()
         if issues:
             raise ValueError("invalid training config:\n" + "\n".join(issues))
 
     @property
     def run_dir(self) -> Path:
-        return Path(self.output_dir) / self.run_name
+        return Path(self.run.output_dir) / self.run.run_name
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """Every setting by its flat name, in declaration order (what config.json holds)."""
+        return {**dataclasses.asdict(self.run), **dataclasses.asdict(self.hparams)}
 
     def replace(self, **changes) -> "TrainConfig":
-        config = dataclasses.replace(self, **coerce(changes))
+        run, hparams = _split(coerce(changes))
+        config = TrainConfig(dataclasses.replace(self.run, **run), dataclasses.replace(self.hparams, **hparams))
         config.validate()
         return config
+
+
+def setting_types() -> dict[str, str]:
+    """Every setting's flat name -> its annotated type ("int", "tuple[str, ...]", ...)."""
+    return {f.name: f.type for half in (RunSettings, Hyperparameters) for f in fields(half)}
+
+
+def _split(settings: dict) -> tuple[dict, dict]:
+    """Flat settings -> (RunSettings fields, Hyperparameters fields); a name of neither is a TypeError."""
+    run_names = {f.name for f in fields(RunSettings)}
+    hparam_names = {f.name for f in fields(Hyperparameters)}
+    unknown = set(settings) - run_names - hparam_names
+    if unknown:
+        raise TypeError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
+    return ({k: v for k, v in settings.items() if k in run_names},
+            {k: v for k, v in settings.items() if k in hparam_names})
 
 
 _EXPECTS = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
@@ -144,7 +196,7 @@ def _coerce_one(name: str, kind: str, value, origin: str):
 def coerce(changes: dict, origin: str = "") -> dict:
     """Convert CLI strings ("2e-4", "true") and TOML values to the field's type; unknown names and values
     of the wrong type are errors naming the setting (and `origin`: "--set " or "FILE: ")."""
-    kinds = {f.name: f.type for f in fields(TrainConfig)}
+    kinds = setting_types()
     out = {}
     for name, value in changes.items():
         if name not in kinds:
@@ -200,6 +252,6 @@ def load_config(path: Path | None = None, **overrides) -> TrainConfig:
     values.update(coerce({k: v for k, v in overrides.items() if v is not None}))
     model = str(values.get("model", DEFAULT_MODEL))
     values = {**coerce(profile_for(model)), "run_name": run_name_for(model), **values}
-    config = TrainConfig(**values)
+    config = TrainConfig.from_settings(**values)
     config.validate()
     return config

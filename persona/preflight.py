@@ -74,10 +74,10 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
         return report
     _check_backends(report, config)  # before anything imports transformers: unsloth patches it
     try:
-        source = resolve(config.model)
+        source = resolve(config.run.model)
         tokenizer = load_tokenizer(source)
     except Exception as err:
-        report.add("model", False, f"{config.model}: {type(err).__name__}: {err}")
+        report.add("model", False, f"{config.run.model}: {type(err).__name__}: {err}")
         return report
     with tempfile.TemporaryDirectory() as tmp:
         result = _trial_run(report, config, source, tokenizer, steps, Path(tmp))
@@ -89,37 +89,39 @@ def run_preflight(config: TrainConfig, *, steps: int = 5, train_budget_gb: float
 
 def _check_backends(report: Preflight, config: TrainConfig) -> None:
     """One row per backend that can say whether it is usable (unsloth: installed, imports, its version); only
-    a backend that `config.backend` could pick fails the preflight."""
+    a backend that the config's backend could pick fails the preflight."""
     for backend in backends.registry().values():
         if backend.probe is not None:
             usable, detail = backend.probe()
-            report.add(backend.name, usable or config.backend not in (backends.AUTO, backend.name), detail)
+            report.add(backend.name, usable or config.hparams.backend not in (backends.AUTO, backend.name), detail)
 
 
 def _trial_run(report: Preflight, config: TrainConfig, source: ModelSource, tokenizer, steps: int, tmp: Path):
     """A few training steps on rows of the full sequence length; None (and a failed row) when they crash."""
     data = tmp / "long.jsonl"
-    data.write_text("".join(json.dumps(e) + "\n" for e in long_examples(tokenizer, config.max_seq_length)))
+    max_seq_length = config.hparams.max_seq_length
+    data.write_text("".join(json.dumps(e) + "\n" for e in long_examples(tokenizer, max_seq_length)))
     trial = config.replace(train_file=str(data), output_dir=str(tmp), run_name="preflight", max_steps=steps,
                            logging_steps=1, warmup_steps=1, save_steps=10_000)
     try:
         return train(trial, source=source)
     except Exception as err:
-        report.add("train", False, f"{steps} steps at {config.max_seq_length} tokens: {type(err).__name__}: "
+        report.add("train", False, f"{steps} steps at {max_seq_length} tokens: {type(err).__name__}: "
                                    f"{str(err).splitlines()[0][:200]}")
         return None
 
 
 def _check_training(report: Preflight, config: TrainConfig, result, steps: int, budget_gb: float) -> None:
     load, phase = result.vram.get("load", {}), result.vram.get("train", {})
-    report.add("model load", True, f"{config.model} ({result.source.kind}) on {result.backend}; "
+    hp = config.hparams
+    report.add("model load", True, f"{config.run.model} ({result.source.kind}) on {result.backend}; "
                                    f"peak {load.get('peak_gb', 0):.2f} GB")
     per_step = steady_seconds_per_step(result.log) or result.train_seconds / steps
     report.add("train VRAM", phase.get("peak_gb", 0) < budget_gb,
-               f"peak {phase.get('peak_gb', 0):.2f} GB device-wide at {config.max_seq_length} tokens x batch "
-               f"{config.per_device_train_batch_size} (budget {budget_gb} GB)")
-    report.add("train time", True, f"{per_step:.2f} s/step -> {config.max_steps} steps in about "
-                                   f"{per_step * config.max_steps / 60:.1f} min")
+               f"peak {phase.get('peak_gb', 0):.2f} GB device-wide at {hp.max_seq_length} tokens x batch "
+               f"{hp.per_device_train_batch_size} (budget {budget_gb} GB)")
+    report.add("train time", True, f"{per_step:.2f} s/step -> {hp.max_steps} steps in about "
+                                   f"{per_step * hp.max_steps / 60:.1f} min")
 
 
 def _check_inference(report: Preflight, result, new_tokens: int, budget_gb: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
@@ -27,14 +27,15 @@ def _version(package: str) -> str:
 
 
 def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
-    """Hash of the training data bytes, the config (less where it is written), the model and library versions;
-    `source` is config.model resolved (resolved here when not given)."""
-    source = source or resolve(config.model)
+    """Hash of the training data's bytes, the hyperparameters (whole), the model's identity and the library
+    versions; where the run is written is not in it. `source` is config.run.model resolved (here when not given)."""
+    source = source or resolve(config.run.model)
     model_id = source.spec + marker_of(Path(source.path)).get("key", "")
-    settings = {k: v for k, v in config.to_dict().items() if k not in ("output_dir", "run_name", "train_file")}
+    # The model's name sits beside the hyperparameters, where it always has: runs cached before keep their keys.
+    hashed = {**asdict(config.hparams), "model": source.spec}
     digest = hashlib.sha256()
-    digest.update(Path(config.train_file).read_bytes())
-    digest.update(json.dumps([settings, model_id, [_version(p) for p in _VERSIONED]], sort_keys=True).encode())
+    digest.update(Path(config.run.train_file).read_bytes())
+    digest.update(json.dumps([hashed, model_id, [_version(p) for p in _VERSIONED]], sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
@@ -43,7 +44,7 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
 
     The run trains under runs_dir/<key>; training.log and config.json are also copied to config.run_dir.
     """
-    source = resolve(config.model)  # once: the key, a reused run and a new one share it
+    source = resolve(config.run.model)  # once: the key, a reused run and a new one share it
     key = cache_key(config, source)
     runs_dir = Path(runs_dir or cache_root() / "runs")
     cached = runs_dir / key
@@ -57,7 +58,7 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
         reused = True
     else:
         shutil.rmtree(cached, ignore_errors=True)
-        result = train(replace(config, output_dir=str(runs_dir), run_name=key), source=source)
+        result = train(config.replace(output_dir=str(runs_dir), run_name=key), source=source)
         reused = False
     config.run_dir.mkdir(parents=True, exist_ok=True)
     for name in ("training.log", "config.json", "result.json"):

@@ -80,12 +80,13 @@ def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
 
 
 def fit_micro_batch(config: TrainConfig, cuda: bool) -> TrainConfig:
-    """On CUDA (with config.fit_micro_batch) the whole effective batch is one micro-batch; train() halves it
-    again on out-of-memory. The optimizer sees the same 8 rows per step either way."""
-    if not (cuda and config.fit_micro_batch) or config.gradient_accumulation_steps == 1:
+    """On CUDA (with fit_micro_batch) the whole effective batch is one micro-batch; train() halves it again on
+    out-of-memory. The optimizer sees the same 8 rows per step either way."""
+    hp = config.hparams
+    if not (cuda and hp.fit_micro_batch) or hp.gradient_accumulation_steps == 1:
         return config
     return config.replace(gradient_accumulation_steps=1, per_device_train_batch_size=(
-        config.per_device_train_batch_size * config.gradient_accumulation_steps))
+        hp.per_device_train_batch_size * hp.gradient_accumulation_steps))
 
 
 PAD_MULTIPLE = 64
@@ -103,33 +104,34 @@ def sft_args(config: TrainConfig, run_dir: Path, backend: backends.Backend, pad_
 
     cuda = device.cuda_available()
     bf16, fp16 = device.mixed_precision()
+    hp = config.hparams
     return SFTConfig(
-        output_dir=str(run_dir / "checkpoints"), per_device_train_batch_size=config.per_device_train_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps, warmup_steps=config.warmup_steps,
-        max_steps=config.max_steps, learning_rate=config.learning_rate, lr_scheduler_type=config.lr_scheduler_type,
-        weight_decay=config.weight_decay, optim=device.supported_optimizer(config.optim),
-        logging_steps=config.logging_steps, save_strategy="steps", save_steps=config.save_steps, save_total_limit=2,
-        seed=config.seed, data_seed=config.seed, bf16=bf16, fp16=fp16, report_to="none",
-        max_length=config.max_seq_length, dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
+        output_dir=str(run_dir / "checkpoints"), per_device_train_batch_size=hp.per_device_train_batch_size,
+        gradient_accumulation_steps=hp.gradient_accumulation_steps, warmup_steps=hp.warmup_steps,
+        max_steps=hp.max_steps, learning_rate=hp.learning_rate, lr_scheduler_type=hp.lr_scheduler_type,
+        weight_decay=hp.weight_decay, optim=device.supported_optimizer(hp.optim),
+        logging_steps=hp.logging_steps, save_strategy="steps", save_steps=hp.save_steps, save_total_limit=2,
+        seed=hp.seed, data_seed=hp.seed, bf16=bf16, fp16=fp16, report_to="none",
+        max_length=hp.max_seq_length, dataset_kwargs={"skip_prepare_dataset": True}, remove_unused_columns=False,
         pad_to_multiple_of=pad_to, use_cpu=not cuda, dataloader_num_workers=0, disable_tqdm=False,
-        gradient_checkpointing=config.gradient_checkpointing and cuda and backend.trainer_checkpointing)
+        gradient_checkpointing=hp.gradient_checkpointing and cuda and backend.trainer_checkpointing)
 
 
 def train(config: TrainConfig, *, resume: bool = False, backend_impl=None,
           source: ModelSource | None = None) -> TrainResult:
-    """Fine-tune per config; invalid data is refused before any model is loaded. `source` is config.model
+    """Fine-tune per config; invalid data is refused before any model is loaded. `source` is config.run.model
     already resolved (by a caller that needed it first); without it the model is resolved after the data check.
 
-    On CUDA the effective batch first runs as one micro-batch (config.fit_micro_batch). On CUDA
+    On CUDA the effective batch first runs as one micro-batch (fit_micro_batch). On CUDA
     out-of-memory the run starts again with half the batch and twice the accumulation (the same effective
     batch), down to batch 1, and says so in training.log.
     """
     config.validate()
-    examples = load_jsonl(Path(config.train_file))
-    backend = backends.choose(config.backend)
+    examples = load_jsonl(Path(config.run.train_file))
+    backend = backends.choose(config.hparams.backend)
     config = fit_micro_batch(config, device.cuda_available())
     backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
-    source = source or resolve(config.model)
+    source = source or resolve(config.run.model)
     prepare = backend_impl or backend.prepare
     _start_run(config, resume)
     monitor = VramMonitor.start()
@@ -163,15 +165,15 @@ def _train_retrying(config, examples, source, backend, prepare, monitor, resume)
         try:
             return _train_once(config, examples, source, backend, prepare, monitor, resume)
         except Exception as err:
-            if not is_out_of_memory(err) or config.per_device_train_batch_size == 1:
+            hp = config.hparams
+            if not is_out_of_memory(err) or hp.per_device_train_batch_size == 1:
                 raise
-            config = config.replace(per_device_train_batch_size=config.per_device_train_batch_size // 2,
-                                    gradient_accumulation_steps=config.gradient_accumulation_steps * 2)
+            batch, accumulation = hp.per_device_train_batch_size // 2, hp.gradient_accumulation_steps * 2
+            config = config.replace(per_device_train_batch_size=batch, gradient_accumulation_steps=accumulation)
             append(config.run_dir / "training.log", {
-                "event": "oom_retry", "per_device_train_batch_size": config.per_device_train_batch_size,
-                "gradient_accumulation_steps": config.gradient_accumulation_steps})
-            print(f"persona: CUDA out of memory; retrying with batch {config.per_device_train_batch_size} x "
-                  f"accumulation {config.gradient_accumulation_steps}", file=sys.stderr)
+                "event": "oom_retry", "per_device_train_batch_size": batch, "gradient_accumulation_steps": accumulation})
+            print(f"persona: CUDA out of memory; retrying with batch {batch} x accumulation {accumulation}",
+                  file=sys.stderr)
             free_cuda()
             resume = False
 
@@ -180,11 +182,11 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     run_dir, log_path = config.run_dir, config.run_dir / "training.log"
     with monitor.phase("load"):
         model, tokenizer = prepare(config, source)
-    rows = render_rows(examples, tokenizer, config.max_seq_length)
+    rows = render_rows(examples, tokenizer, config.hparams.max_seq_length)
     from datasets import Dataset
     from trl import SFTTrainer
 
-    pad_to = static_pad_length(rows) if config.static_shapes and device.cuda_available() else None
+    pad_to = static_pad_length(rows) if config.hparams.static_shapes and device.cuda_available() else None
     trainer = SFTTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
                          args=sft_args(config, run_dir, backend, pad_to),
                          callbacks=[log_callback(log_path, monitor.sampler), _complete_marker(), trainer_callback()])
@@ -199,8 +201,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
     result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model,
                          tokenizer, final_step=trainer.state.global_step)
     summary = {**result.summary(), "vram": monitor.to_json(),
-               "per_device_train_batch_size": config.per_device_train_batch_size,
-               "gradient_accumulation_steps": config.gradient_accumulation_steps, "padded_length": pad_to,
+               "per_device_train_batch_size": config.hparams.per_device_train_batch_size,
+               "gradient_accumulation_steps": config.hparams.gradient_accumulation_steps, "padded_length": pad_to,
                "train_tokens": sum(len(row["input_ids"]) for row in rows)}
     (run_dir / "result.json").write_text(json.dumps(summary, indent=2))
     result.vram = summary["vram"]
@@ -254,8 +256,9 @@ def _check_not_finished(config: TrainConfig) -> None:
     except (ValueError, OSError):
         return
     steps = steps if isinstance(steps, int) else checkpoint_step(last_checkpoint(config.run_dir))
-    if steps >= config.max_steps:
-        raise RunFinished(f"{config.run_dir} already finished {steps} of {config.max_steps} steps; nothing to do "
+    max_steps = config.hparams.max_steps
+    if steps >= max_steps:
+        raise RunFinished(f"{config.run_dir} already finished {steps} of {max_steps} steps; nothing to do "
                           "(raise max_steps to train on, or drop --resume to start over)")
 
 

@@ -12,7 +12,7 @@
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
 the per-conversation cut (mean, lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
 still there verbatim, distractor substitutions, summarized turns with no line in the summary
-(persona.compress_metrics.bare_turns), and the summarizer's mean CPU seconds per
+(persona.compress_eval.bare_turns), and the summarizer's mean CPU seconds per
 conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
     from persona.harness import generated, prose
     from persona.shipped import CONVERSATIONS
-    from persona.compress_metrics import load_conversations
+    from persona.compress_eval import load_conversations
 
     def half(module, prefix):
         return lambda: [c for c in module.generate(*(() if seed is None else (seed,))) if c.name.startswith(prefix)]
@@ -65,7 +65,7 @@ def timed(summarizer, seconds: list):
 
 
 def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float, with_question: bool = True) -> dict:
-    from persona.compress_metrics import evaluate_case, pooled
+    from persona.compress_eval import evaluate_case, pooled
 
     seconds = []
     results = [evaluate_case(c, timed(summarizer, seconds), tokenizer, keep_last=keep_last, budget_ratio=ratio,

@@ -48,26 +48,27 @@ def bare_step_seconds(config, rows: list[dict]) -> tuple[list[float], list[float
 
     from persona.models import resolve
 
-    path = resolve(config.model).path
+    path = resolve(config.run.model).path
+    hp = config.hparams
     pad_id = AutoTokenizer.from_pretrained(path).pad_token_id
-    torch.manual_seed(config.seed)
+    torch.manual_seed(hp.seed)
     model = get_peft_model(AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32), LoraConfig(
-        r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-        target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM"))
+        r=hp.lora_r, lora_alpha=hp.lora_alpha, lora_dropout=hp.lora_dropout,
+        target_modules=list(hp.target_modules), bias="none", task_type="CAUSAL_LM"))
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
-    warmup, steps = config.warmup_steps, config.max_steps
+    optimizer = torch.optim.AdamW(params, lr=hp.learning_rate, weight_decay=hp.weight_decay)
+    warmup, steps = hp.warmup_steps, hp.max_steps
     schedule = torch.optim.lr_scheduler.LambdaLR(  # linear warmup then linear decay, as the Trainer's "linear"
         optimizer, lambda s: s / max(1, warmup) if s < warmup else max(0.0, (steps - s) / max(1, steps - warmup)))
-    order = random.Random(config.seed)
+    order = random.Random(hp.seed)
     seconds, losses = [], []
-    for _ in range(config.max_steps):
+    for _ in range(hp.max_steps):
         began, total = time.perf_counter(), 0.0
-        for _ in range(config.gradient_accumulation_steps):
-            loss = model(**pad(order.sample(rows, config.per_device_train_batch_size), pad_id)).loss
-            (loss / config.gradient_accumulation_steps).backward()
-            total += loss.item() / config.gradient_accumulation_steps
+        for _ in range(hp.gradient_accumulation_steps):
+            loss = model(**pad(order.sample(rows, hp.per_device_train_batch_size), pad_id)).loss
+            (loss / hp.gradient_accumulation_steps).backward()
+            total += loss.item() / hp.gradient_accumulation_steps
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         schedule.step()
@@ -97,7 +98,7 @@ def main(argv=None) -> int:
         config = load_config(None, **{**profile_for(args.model), "model": args.model, "output_dir": out,
                                       "backend": "hf", "max_steps": args.steps, **parse_overrides(args.set)})
         tokenizer = AutoTokenizer.from_pretrained(resolve(args.model).path)
-        rows = render_rows(load_jsonl(Path(config.train_file)), tokenizer, config.max_seq_length)
+        rows = render_rows(load_jsonl(Path(config.run.train_file)), tokenizer, config.hparams.max_seq_length)
         timings = {"project (persona.train)": [], "bare PyTorch loop": []}
         for round_ in range(args.rounds):
             project, p_losses = project_step_seconds(config.replace(run_name=f"round{round_}"))
@@ -107,8 +108,9 @@ def main(argv=None) -> int:
             print(f"round {round_ + 1}: project {statistics.median(project):.2f} s/step (loss "
                   f"{p_losses[0]:.2f} -> {p_losses[-1]:.2f}), bare {statistics.median(bare):.2f} s/step (loss "
                   f"{b_losses[0]:.2f} -> {b_losses[-1]:.2f})", flush=True)
-    print(f"\n{args.model}, batch {config.per_device_train_batch_size} x accumulation "
-          f"{config.gradient_accumulation_steps}, LoRA r={config.lora_r}, {len(rows)} rows, "
+    hp = config.hparams
+    print(f"\n{args.model}, batch {hp.per_device_train_batch_size} x accumulation "
+          f"{hp.gradient_accumulation_steps}, LoRA r={hp.lora_r}, {len(rows)} rows, "
           f"{args.rounds} rounds x {args.steps} steps, interleaved\n")
     print("| loop | median s/step | min | max |\n|---|---|---|---|")
     for name, values in timings.items():

@@ -57,7 +57,7 @@ def generate_all(model, tokenizer, cache: Path, train_file: Path) -> dict:
     from evals.test_memorization import pick_prompts
     from persona.shipped import CONVERSATIONS
     from persona.chat import prompt_messages
-    from persona.compress_metrics import evaluate_case, load_conversations
+    from persona.compress_eval import evaluate_case, load_conversations
     from persona.data import load_jsonl
     from tests.faults import fact_dropping_summarizer
     from persona.extractive import extractive_summarizer
@@ -132,7 +132,7 @@ def canary_records(out: Path) -> tuple[list[dict], list[dict]]:
 def compression_answers(model, tokenizer, strategy: str) -> list[dict]:
     """Answers from the fixture conversations compressed by `strategy` (persona.summarizers), thinking off."""
     from persona.shipped import CONVERSATIONS
-    from persona.compress_metrics import evaluate_case, load_conversations
+    from persona.compress_eval import evaluate_case, load_conversations
     from persona.infer import generate
     from persona.summarizers import NEEDS_MODEL, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer

@@ -39,7 +39,7 @@ def _test_sets():
     from pathlib import Path
 
     from persona.shipped import CONVERSATIONS
-    from persona.compress_metrics import load_conversations
+    from persona.compress_eval import load_conversations
     from persona.data import load_jsonl
 
     root = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def per_model(g: dict, base: dict, test, conversations) -> dict:
     from persona.harness.answers import thinking_for
     from evals.test_quality import coherent, key_terms
     from persona.criteria import CRITERIA
-    from persona.compress_metrics import answer_recall, answer_similarity
+    from persona.compress_eval import answer_recall, answer_similarity
     from persona.metrics import similarity
 
     refs = [e.messages[-1]["content"] for e in test]

@@ -35,8 +35,9 @@ CLAUSE_MIN_TOKENS = (0, 24, 40)
 
 
 def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24, line_words: int = 12) -> list:
-    from persona.compress import PREFIX, count_tokens, split_for_compression, summary_budget
+    from persona.compress import count_tokens, split_for_compression, summary_budget
     from persona.extractive import units_of
+    from persona.messages import PREFIX
 
     cases = []
     for c in conversations:
@@ -50,7 +51,7 @@ def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24
 def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int, int, float, float]:
     """(substitutions, facts lost, pooled cut, mean cut) of one setting, the summary's tokens counted."""
     from persona.compress import summary_budget
-    from persona.compress_metrics import value_in_context
+    from persona.compress_eval import value_in_context
     from persona.extractive import select
 
     subst = lost = 0

@@ -99,8 +99,8 @@ def test_a_new_backend_is_one_module(toy_backend, tmp_path):
     assert backends.choices() == ("auto", "hf", "toy", "unsloth")
     assert backends.choose("auto").name == "hf", "a lower rank never displaces the default"
     assert build_parser().parse_args(["train", "--backend", "toy"]).backend == "toy"
-    config = TrainConfig(model="tiny", backend="toy", output_dir=str(tmp_path / "runs"), max_steps=1,
-                         logging_steps=1, warmup_steps=0)
+    config = TrainConfig.from_settings(model="tiny", backend="toy", output_dir=str(tmp_path / "runs"), max_steps=1,
+                                       logging_steps=1, warmup_steps=0)
     result = train(config)
     assert result.backend == "toy" and sys.modules["persona.backends.toy"].CALLS == ["tiny"]
 
@@ -111,7 +111,7 @@ def test_preflight_fails_a_missing_backend_only_when_it_could_be_picked(machine,
 
     machine(True, False)
     report = Preflight()
-    _check_backends(report, TrainConfig(backend=requested))
+    _check_backends(report, TrainConfig.from_settings(backend=requested))
     assert [(c.name, c.ok) for c in report.checks] == [("unsloth", ok)]
 
 

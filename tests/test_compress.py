@@ -1,16 +1,17 @@
-"""persona.compress, persona.compress_metrics and the compress/chat CLI, on CPU with the offline Qwen3 tokenizer."""
+"""persona.compress, persona.compress_eval and the compress/chat CLI, on CPU with the offline Qwen3 tokenizer."""
 import json
 
 import pytest
 
 from persona.shipped import CONVERSATIONS
 from tests.faults import distractor_swapping_summarizer, fact_dropping_summarizer, identity_summarizer
-from persona.compress import (MIN_SUMMARY_TOKENS, PREFIX, compress, count_tokens, split_for_compression, summary_budget)
+from persona.compress import MIN_SUMMARY_TOKENS, compress, count_tokens, split_for_compression, summary_budget
 from persona.extractive import extractive_summarizer, ledger_summarizer
 from persona.facts import find_facts
+from persona.messages import PREFIX
 from persona.summarizers import DEFAULT_STRATEGY, model_summarizer, resolve_summarizer
-from persona.compress_metrics import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
-                                      missing_facts, pooled, value_in_context, value_present)
+from persona.compress_eval import (answer_recall, distractor_substitutions, evaluate_case, load_conversations,
+                                   missing_facts, pooled, value_in_context, value_present)
 from persona.tokenizer import qwen3_tokenizer
 
 
@@ -273,7 +274,7 @@ def test_the_first_user_turns_are_kept_past_the_budget(tok):
 
 @pytest.mark.parametrize("strategy", ["ledger", "extractive"])
 def test_every_summarized_turn_keeps_a_line_on_the_fixtures(tok, fixture_set, strategy):
-    from persona.compress_metrics import bare_turns
+    from persona.compress_eval import bare_turns
 
     for conversation in fixture_set:
         result = compress(conversation.full, resolve_summarizer(strategy, tok), tok, keep_last=1)
@@ -282,7 +283,7 @@ def test_every_summarized_turn_keeps_a_line_on_the_fixtures(tok, fixture_set, st
 
 
 def test_bare_turns_reads_tags_or_words():
-    from persona.compress_metrics import bare_turns
+    from persona.compress_eval import bare_turns
 
     old = [U("Port 8443 for billing-api."), A("Noted."), U("Dana owns the migration."), A("Good."),
            U("Thanks a lot."), A("Any time.")]
@@ -363,13 +364,13 @@ BAD_FILES = [
 
 @pytest.mark.parametrize("name,text,message", BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_cli_compress_bad_input_exits_2(tmp_path, capsys, name, text, message):
-    from persona.cli_compress import register
+    from persona.cli.compress import add_compress
     import argparse
 
     path = tmp_path / "convo.json"
     path.write_text(text)
     parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
+    add_compress(parser.add_subparsers())
     args = parser.parse_args(["compress", str(path), "--json"])
     assert args.func(args) == 2
     err = capsys.readouterr().err
@@ -377,13 +378,13 @@ def test_cli_compress_bad_input_exits_2(tmp_path, capsys, name, text, message):
 
 
 def test_cli_compress_json(tmp_path, capsys):
-    from persona.cli_compress import register
+    from persona.cli.compress import add_compress
     import argparse
 
     path = tmp_path / "convo.json"
     path.write_text(json.dumps({"messages": SEED}))
     parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
+    add_compress(parser.add_subparsers())
     args = parser.parse_args(["compress", str(path), "--keep-last", "1", "--json"])
     assert args.func(args) == 0
     out = json.loads(capsys.readouterr().out)
@@ -392,7 +393,7 @@ def test_cli_compress_json(tmp_path, capsys):
 
 
 def test_chat_session_compresses_past_the_budget(tok):
-    from persona.cli_compress import ChatSession, run_chat
+    from persona.cli.compress import ChatSession, run_chat
     from persona.infer import Generation
 
     def reply(messages):

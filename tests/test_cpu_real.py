@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from persona.cli import eval_marker
+from persona.cli.evaluate import eval_marker
 from persona.criteria import CRITERIA
 from persona.models import SMOLLM2, auto_model
 from tests.helpers import ROOT

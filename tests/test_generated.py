@@ -6,7 +6,7 @@ import pytest
 from persona.harness.gen_templates import ASK, PLANT, STATE
 from persona.harness import generated
 from persona.harness.generated import HISTORY_LENGTHS, build_conversation, generate
-from persona.compress_metrics import value_in_context
+from persona.compress_eval import value_in_context
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
 @pytest.mark.parametrize("half", ["tuning_set", "test_set"])
 def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
     from persona.harness import prose
-    from persona.compress_metrics import evaluate_case, pooled
+    from persona.compress_eval import evaluate_case, pooled
     from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 

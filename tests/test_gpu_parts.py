@@ -45,13 +45,14 @@ def test_oom_retries_with_half_the_batch_and_twice_the_accumulation(tmp_path):
     seen = []
 
     def flaky(config, source):
-        seen.append((config.per_device_train_batch_size, config.gradient_accumulation_steps))
+        seen.append((config.hparams.per_device_train_batch_size, config.hparams.gradient_accumulation_steps))
         if len(seen) == 1:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return hf.prepare(config, source)
 
-    result = train(TrainConfig(model="tiny", output_dir=str(tmp_path), max_steps=2, logging_steps=1, warmup_steps=0),
-                   backend_impl=flaky)
+    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), max_steps=2, logging_steps=1,
+                                       warmup_steps=0)
+    result = train(config, backend_impl=flaky)
     assert seen == [(2, 4), (1, 8)], "same effective batch of 8"
     events = [json.loads(line) for line in (result.run_dir / "training.log").read_text().splitlines()]
     assert events[0] == {"event": "oom_retry", "per_device_train_batch_size": 1, "gradient_accumulation_steps": 8}
@@ -68,7 +69,7 @@ def test_oom_at_batch_one_is_not_retried(tmp_path):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory")
 
     with pytest.raises(torch.cuda.OutOfMemoryError):
-        train(TrainConfig(model="tiny", output_dir=str(tmp_path), per_device_train_batch_size=1),
+        train(TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), per_device_train_batch_size=1),
               backend_impl=always_oom)
 
 
@@ -76,8 +77,8 @@ def test_half_written_checkpoints_are_ignored_and_resume_continues(tmp_path):
     from persona.train import COMPLETE, last_checkpoint, train
     from persona.training_log import read_log
 
-    config = TrainConfig(model="tiny", output_dir=str(tmp_path), run_name="r", max_steps=4, logging_steps=1,
-                         warmup_steps=0, save_steps=2, learning_rate=1e-3)
+    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), run_name="r", max_steps=4, logging_steps=1,
+                                       warmup_steps=0, save_steps=2, learning_rate=1e-3)
     train(config)
     checkpoints = tmp_path / "r" / "checkpoints"
     assert all((checkpoints / f"checkpoint-{n}" / COMPLETE).exists() for n in (2, 4))
@@ -105,6 +106,6 @@ def test_preflight_rows_fill_the_sequence_length():
 def test_preflight_without_cuda_fails_cleanly():
     from persona.preflight import run_preflight
 
-    report = run_preflight(TrainConfig(model="tiny"))
+    report = run_preflight(TrainConfig.from_settings(model="tiny"))
     assert not report.ok and report.checks[0].detail == "no CUDA GPU visible"
     assert report.render().endswith("preflight: FAIL")

@@ -19,11 +19,11 @@ FIT_CASES = [
 @pytest.mark.parametrize("case", FIT_CASES, ids=lambda c: c[0])
 def test_fit_micro_batch_keeps_the_effective_batch(case):
     _, settings, cuda, expected = case
-    config = TrainConfig(**settings)
-    fitted = fit_micro_batch(config, cuda)
+    config = TrainConfig.from_settings(**settings)
+    hp, fitted = config.hparams, fit_micro_batch(config, cuda).hparams
     assert (fitted.per_device_train_batch_size, fitted.gradient_accumulation_steps) == expected
     assert fitted.per_device_train_batch_size * fitted.gradient_accumulation_steps == \
-        config.per_device_train_batch_size * config.gradient_accumulation_steps
+        hp.per_device_train_batch_size * hp.gradient_accumulation_steps
 
 
 def test_static_pad_length_covers_the_longest_row_in_one_shape():

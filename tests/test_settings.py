@@ -71,8 +71,8 @@ def test_train_with_a_folder_as_config_exits_2_with_one_line(tmp_path, capsys):
 def test_good_values_still_convert(tmp_path):
     config = config_from_cli(None, ["max_steps=7", "learning_rate=1e-3", "load_in_4bit=off",
                                     "target_modules=q_proj, v_proj"])
-    assert (config.max_steps, config.learning_rate, config.load_in_4bit) == (7, 1e-3, False)
-    assert config.target_modules == ("q_proj", "v_proj")
+    assert (config.hparams.max_steps, config.hparams.learning_rate, config.hparams.load_in_4bit) == (7, 1e-3, False)
+    assert config.hparams.target_modules == ("q_proj", "v_proj")
 
 
 @pytest.mark.parametrize(("model", "run"), [("tiny", "toy-tiny"), ("synthetic:qwen3-1.7b", "toy-synthetic"),

@@ -2,6 +2,7 @@
 model loads, and the config takes TOML and CLI overrides with clear errors."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -17,8 +18,8 @@ def test_lora_training_moves_adapter_weights_and_writes_the_run(tmp_path):
 
     from persona.train import train
 
-    config = TrainConfig(model="tiny", output_dir=str(tmp_path), run_name="lora", max_steps=6, logging_steps=2,
-                         warmup_steps=1, learning_rate=1e-2, save_steps=3)
+    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), run_name="lora", max_steps=6,
+                                       logging_steps=2, warmup_steps=1, learning_rate=1e-2, save_steps=3)
     result = train(config)
     assert result.backend == "hf" and result.n_rows == 50
     weights = load_file(result.adapter_dir / "adapter_model.safetensors")
@@ -36,25 +37,25 @@ def test_invalid_data_is_refused_before_a_model_loads(tmp_path, monkeypatch):
 
     monkeypatch.setattr(train_module, "resolve", lambda spec: pytest.fail("a model was resolved for bad data"))
     with pytest.raises(DataError) as err:
-        train_module.train(TrainConfig(model="tiny", train_file=str(FIXTURES / "data/broken.jsonl"),
-                                       output_dir=str(tmp_path)))
+        train_module.train(TrainConfig.from_settings(model="tiny", train_file=str(FIXTURES / "data/broken.jsonl"),
+                                                     output_dir=str(tmp_path)))
     assert len(err.value.problems) == 13
 
 
 def test_config_defaults_are_the_seeds():
-    config = TrainConfig()
-    assert (config.lora_r, config.lora_alpha, config.lora_dropout, config.learning_rate) == (16, 16, 0.0, 2e-4)
-    assert (config.per_device_train_batch_size, config.gradient_accumulation_steps, config.warmup_steps,
-            config.max_steps, config.seed, config.max_seq_length) == (2, 4, 10, 100, 3407, 2048)
-    assert len(config.target_modules) == 7 and config.optim == "adamw_8bit" and config.weight_decay == 0.01
+    hp = TrainConfig().hparams
+    assert (hp.lora_r, hp.lora_alpha, hp.lora_dropout, hp.learning_rate) == (16, 16, 0.0, 2e-4)
+    assert (hp.per_device_train_batch_size, hp.gradient_accumulation_steps, hp.warmup_steps,
+            hp.max_steps, hp.seed, hp.max_seq_length) == (2, 4, 10, 100, 3407, 2048)
+    assert len(hp.target_modules) == 7 and hp.optim == "adamw_8bit" and hp.weight_decay == 0.01
 
 
 def test_toml_then_overrides(tmp_path):
     toml = tmp_path / "t.toml"
     toml.write_text('[train]\nmax_steps = 20\nlearning_rate = 1e-4\ntarget_modules = ["q_proj", "v_proj"]\n')
-    config = load_config(toml, **parse_overrides(["learning_rate=0", "gradient_checkpointing=false"]))
-    assert (config.max_steps, config.learning_rate, config.gradient_checkpointing) == (20, 0.0, False)
-    assert config.target_modules == ("q_proj", "v_proj")
+    hp = load_config(toml, **parse_overrides(["learning_rate=0", "gradient_checkpointing=false"])).hparams
+    assert (hp.max_steps, hp.learning_rate, hp.gradient_checkpointing) == (20, 0.0, False)
+    assert hp.target_modules == ("q_proj", "v_proj")
 
 
 @pytest.mark.parametrize("overrides,message", [
@@ -77,8 +78,28 @@ def test_run_cache_key_follows_data_and_config(tmp_path):
 
     data = tmp_path / "train.jsonl"
     data.write_bytes((ROOT / "data/toy/train.jsonl").read_bytes())
-    base = TrainConfig(model="tiny", train_file=str(data))
+    base = TrainConfig.from_settings(model="tiny", train_file=str(data))
     assert cache_key(base) == cache_key(base.replace(output_dir="elsewhere", run_name="other"))
     assert cache_key(base) != cache_key(base.replace(learning_rate=0.0))
     data.write_bytes(data.read_bytes() + b"\n")
-    assert cache_key(base) != cache_key(TrainConfig(model="tiny", train_file=str(ROOT / "data/toy/train.jsonl")))
+    toy = TrainConfig.from_settings(model="tiny", train_file=str(ROOT / "data/toy/train.jsonl"))
+    assert cache_key(base) != cache_key(toy)
+
+
+def _another(value):
+    """A different value of the same type (the key is computed without the config's checks)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, tuple):
+        return value[:1]
+    return value + "-other" if isinstance(value, str) else value + 1
+
+
+def test_run_cache_key_hashes_every_hyperparameter():
+    from persona.runs import cache_key
+
+    base = TrainConfig.from_settings(model="tiny")
+    unchanged = [name for name, value in dataclasses.asdict(base.hparams).items()
+                 if cache_key(TrainConfig(base.run, dataclasses.replace(base.hparams, **{name: _another(value)})))
+                 == cache_key(base)]
+    assert not unchanged, f"hyperparameters the cache key ignores: {unchanged}"

@@ -22,7 +22,7 @@ def _steps(run_dir):
 def test_resumed_log_and_result_hold_each_step_once(tmp_path):
     from persona.train import train
 
-    config = TrainConfig(output_dir=str(tmp_path), max_steps=4, **FAST)
+    config = TrainConfig.from_settings(output_dir=str(tmp_path), max_steps=4, **FAST)
     first = train(config)
     # A run that went on to log steps 5 and 6 and died before checkpoint 6 was complete.
     with (first.run_dir / "training.log").open("a") as log:
@@ -37,7 +37,7 @@ def test_resumed_log_and_result_hold_each_step_once(tmp_path):
 def test_resume_on_a_finished_run_is_a_no_op_that_says_so(tmp_path, capsys):
     from persona.train import train
 
-    config = TrainConfig(output_dir=str(tmp_path), max_steps=3, **FAST)
+    config = TrainConfig.from_settings(output_dir=str(tmp_path), max_steps=3, **FAST)
     train(config)
     log_before = (config.run_dir / "training.log").read_text()
     argv = ["train", "--model", "tiny", "--set", f"output_dir={tmp_path}", "--set", "run_name=r", "--set",

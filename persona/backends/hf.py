@@ -11,9 +11,10 @@ def prepare(config, source):
     import torch
     from transformers import AutoModelForCausalLM
 
+    hp = config.hparams
     tokenizer = load_tokenizer(source)
     cuda = device.cuda_available()
-    quantize = cuda and config.load_in_4bit
+    quantize = cuda and hp.load_in_4bit
     kwargs = {"dtype": device.compute_dtype()}
     if quantize:
         kwargs["quantization_config"] = _nf4()
@@ -21,13 +22,13 @@ def prepare(config, source):
     if quantize:
         from peft import prepare_model_for_kbit_training
 
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=hp.gradient_checkpointing)
     elif not cuda:
         model = model.to("cpu")
-    torch.manual_seed(config.seed)
-    if config.finetune == "full":
+    torch.manual_seed(hp.seed)
+    if hp.finetune == "full":
         return model, tokenizer
-    return _with_lora(model, config), tokenizer
+    return _with_lora(model, hp), tokenizer
 
 
 def _nf4():
@@ -39,11 +40,11 @@ def _nf4():
                               bnb_4bit_use_double_quant=True)
 
 
-def _with_lora(model, config):
+def _with_lora(model, hp):
     from peft import LoraConfig, get_peft_model
 
-    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
+    lora = LoraConfig(r=hp.lora_r, lora_alpha=hp.lora_alpha, lora_dropout=hp.lora_dropout,
+                      target_modules=list(hp.target_modules), bias="none", task_type="CAUSAL_LM")
     return get_peft_model(model, lora)
 
 

@@ -10,20 +10,21 @@ from persona.backends import Backend
 
 
 def prepare(config, source):
+    hp = config.hparams
     if not device.cuda_available():
         raise RuntimeError("the unsloth backend needs a CUDA GPU; use --backend hf on this machine")
-    if config.finetune != "lora":
+    if hp.finetune != "lora":
         raise ValueError("the unsloth backend trains LoRA adapters only (finetune = \"lora\")")
     FastLanguageModel = device.import_unsloth().FastLanguageModel
 
     model, tokenizer = FastLanguageModel.from_pretrained(
-        model_name=source.path, max_seq_length=config.max_seq_length, dtype=None,
-        load_in_4bit=config.load_in_4bit)
+        model_name=source.path, max_seq_length=hp.max_seq_length, dtype=None,
+        load_in_4bit=hp.load_in_4bit)
     model = FastLanguageModel.get_peft_model(
-        model, r=config.lora_r, target_modules=list(config.target_modules), lora_alpha=config.lora_alpha,
-        lora_dropout=config.lora_dropout, bias="none",
-        use_gradient_checkpointing="unsloth" if config.gradient_checkpointing else False,
-        random_state=config.seed)
+        model, r=hp.lora_r, target_modules=list(hp.target_modules), lora_alpha=hp.lora_alpha,
+        lora_dropout=hp.lora_dropout, bias="none",
+        use_gradient_checkpointing="unsloth" if hp.gradient_checkpointing else False,
+        random_state=hp.seed)
     return model, tokenizer
 
 

@@ -6,30 +6,30 @@
     persona compress convo.json --strategy hybrid --model DIR # ledger + the model's summary
     persona chat --model DIR --budget 2048 --no-thinking      # chat; old turns folded past the budget
 
-`persona.cli` calls `register(subparsers)`. Bad input is one message on stderr, prefixed with the
-file name, and exit code 2.
+Bad input is one message on stderr, prefixed with the file name, and exit code 2.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from persona.cli.exits import fail
 from persona.compress import BUDGET_RATIO
+from persona.messages import validate_messages
 
-EXIT_BAD_INPUT = 2
 
-
-def register(subparsers) -> None:
+def add_compress(subparsers) -> None:
     compress = subparsers.add_parser("compress", help="fold old turns of a conversation into a summary")
     compress.add_argument("file", help='JSON: a list of messages, or an object with "messages"')
     _add_compression_args(compress)
     compress.add_argument("--json", action="store_true", help="print the result as JSON")
     compress.set_defaults(func=cmd_compress)
 
+
+def add_chat(subparsers) -> None:
     chat = subparsers.add_parser("chat", help="chat with the persona; old turns compressed past --budget")
     chat.add_argument("--model", default=None, help="hub id, local dir, smollm2-135m, synthetic:qwen3-1.7b or tiny "
                       "(default: the latest trained run on real weights, else smollm2-135m)")
@@ -67,8 +67,6 @@ def _add_strategy_args(parser) -> None:
 
 def read_conversation(path: Path) -> list[dict]:
     """Messages from a JSON file; raises ValueError with every problem, each prefixed by the path."""
-    from persona.compress import validate_messages
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -87,11 +85,6 @@ def read_conversation(path: Path) -> list[dict]:
     return data
 
 
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def cmd_compress(args) -> int:
     from persona.compress import compress
     from persona.summarizers import NEEDS_MODEL, resolve_summarizer
@@ -100,17 +93,17 @@ def cmd_compress(args) -> int:
     try:
         messages = read_conversation(path)
     except ValueError as err:
-        return _fail(str(err))
+        return fail(str(err))
     if args.keep_last < 0:
-        return _fail(f"--keep-last must be >= 0, got {args.keep_last}")
+        return fail(f"--keep-last must be >= 0, got {args.keep_last}")
     if not 0 < args.budget_ratio <= 1:
-        return _fail(f"--budget-ratio must be in (0, 1], got {args.budget_ratio}")
+        return fail(f"--budget-ratio must be in (0, 1], got {args.budget_ratio}")
     if args.strategy in NEEDS_MODEL and not args.model:
-        return _fail(f"persona compress: --strategy {args.strategy} needs --model")
+        return fail(f"persona compress: --strategy {args.strategy} needs --model")
     try:
         model, tokenizer = _model_and_tokenizer(args.model, need_model=args.strategy in NEEDS_MODEL)
     except (ValueError, OSError) as err:
-        return _fail(f"persona compress: --model {args.model}: {err}")
+        return fail(f"persona compress: --model {args.model}: {err}")
     summarizer = resolve_summarizer(args.strategy, tokenizer, model)
     result = compress(messages, summarizer, tokenizer, keep_last=args.keep_last, budget_tokens=args.budget,
                       budget_ratio=args.budget_ratio)
@@ -153,7 +146,7 @@ def cmd_chat(args) -> int:
     try:
         loaded = load(args.model, adapter=args.adapter)
     except (ValueError, OSError) as err:
-        return _fail(f"persona chat: --model {args.model}: {err}")
+        return fail(f"persona chat: --model {args.model}: {err}")
     model, tokenizer = loaded.model, loaded.tokenizer
     summarizer = resolve_summarizer(args.strategy, tokenizer, model)
 
