@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable
 
 
-def discover(package: str, path, attribute: str, record_type: type) -> dict:
-    """{record.name: record} over the modules of `package` (its `__path__`), sorted by name."""
-    found, problems = {}, []
+def discover(package: str, path, attribute: str, record_type: type,
+             names: Callable[[object], Iterable[str]] = lambda record: (record.name,)) -> dict:
+    """{record.name: record} over the modules of `package` (its `__path__`), sorted by name. `names` gives
+    every name a record answers to (its aliases too): each may be declared by one module only."""
+    found, problems, taken = {}, [], {}
     for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
@@ -20,9 +23,11 @@ def discover(package: str, path, attribute: str, record_type: type) -> dict:
         record = getattr(module, attribute, None)
         if not isinstance(record, record_type):
             problems.append(f"{module.__file__}: no {attribute} = {record_type.__name__}(...) at module level")
-        elif record.name in found:
-            problems.append(f"{module.__file__}: {record.name!r} is declared twice")
-        else:
+            continue
+        clashes = [name for name in names(record) if name in taken]
+        problems += [f"{module.__file__}: name {name!r} is also declared by {taken[name]}" for name in clashes]
+        taken.update((name, module.__file__) for name in names(record))
+        if not clashes:
             found[record.name] = record
     if problems:
         raise ValueError("\n".join(problems))

@@ -105,5 +105,5 @@ def test_a_wrong_module_in_the_folder_is_named_with_every_other(more_sources):
         all_sources()
     message = str(raised.value)
     assert "stray.py: no SOURCE = Source(...)" in message, message
-    [twice] = [line for line in message.splitlines() if "source name 'slack' is also declared by" in line]
+    [twice] = [line for line in message.splitlines() if "name 'slack' is also declared by" in line]
     assert "copy.py" in twice and "sources/slack.py" in twice, message

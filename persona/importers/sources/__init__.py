@@ -10,9 +10,9 @@ source.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import cache
+
+from persona.discovery import discover
 
 from ..source import Source
 
@@ -20,23 +20,7 @@ from ..source import Source
 @cache
 def all_sources() -> tuple[Source, ...]:
     """Every source of this folder's modules, by name; one ValueError lists every module that is wrong."""
-    sources, taken, problems = [], {}, []
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        source = getattr(module, "SOURCE", None)
-        if not isinstance(source, Source):
-            problems.append(f"{module.__file__}: no SOURCE = Source(...) at module level")
-            continue
-        for name in (source.name, *source.aliases):
-            if name in taken:
-                problems.append(f"{module.__file__}: source name {name!r} is also declared by {taken[name]}")
-            taken[name] = module.__file__
-        sources.append(source)
-    if problems:
-        raise ValueError("\n".join(problems))
-    return tuple(sorted(sources, key=lambda s: s.name))
+    return tuple(discover(__name__, __path__, "SOURCE", Source, names=lambda s: (s.name, *s.aliases)).values())
 
 
 def source_names() -> list[str]:
