@@ -92,10 +92,11 @@ def toy_backend(tmp_path, monkeypatch):
     backends.registry.cache_clear()
 
 
-def test_a_new_backend_is_one_module(toy_backend, tmp_path):
+def test_a_new_backend_is_one_module(toy_backend, tmp_path, machine):
     from persona.cli import build_parser
     from persona.train import train
 
+    machine(False, False)  # what `auto` picks depends on the machine: a CPU one here
     assert backends.choices() == ("auto", "hf", "toy", "unsloth")
     assert backends.choose("auto").name == "hf", "a lower rank never displaces the default"
     assert build_parser().parse_args(["train", "--backend", "toy"]).backend == "toy"
