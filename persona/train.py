@@ -128,7 +128,7 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None,
     """
     config.validate()
     examples = load_jsonl(Path(config.run.train_file))
-    backend = backends.choose(config.hparams.backend)
+    backend = backends.choose(config.hparams.backend, config.hparams)
     config = fit_micro_batch(config, device.cuda_available())
     backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
     source = source or resolve(config.run.model)

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from persona import backends, device
-from persona.config import TrainConfig, load_config
+from persona.config import Hyperparameters, TrainConfig, load_config
 
 
 @pytest.fixture
@@ -35,6 +35,17 @@ def test_auto_picks_unsloth_only_with_cuda_and_unsloth(machine, cuda, unsloth, c
     machine(cuda, unsloth)
     assert backends.choose("auto").name == chosen
     assert backends.choose("hf").name == "hf", "a named backend is taken as asked"
+
+
+def test_auto_passes_over_a_backend_that_cannot_train_the_settings(machine):
+    """The tiny model fine-tunes every weight, which unsloth refuses: on a CUDA machine auto takes hf for it."""
+    machine(True, True)
+    full, lora = Hyperparameters(finetune="full"), Hyperparameters(finetune="lora")
+    assert backends.choose("auto", full).name == "hf"
+    assert backends.choose("auto", lora).name == "unsloth"
+    assert backends.choose("unsloth", full).name == "unsloth", "a named backend is taken as asked"
+    with pytest.raises(ValueError, match="trains LoRA adapters only"):
+        backends.get("unsloth").prepare(TrainConfig.from_settings(finetune="full"), None)
 
 
 @pytest.mark.parametrize("requested,imported", [(None, True), ("auto", True), ("unsloth", True), ("hf", False),

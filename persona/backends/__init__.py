@@ -40,6 +40,9 @@ class Backend:
     backend that applies its own."""
     probe: Callable[[], tuple[bool, str]] | None = None
     """For `persona preflight`: (usable, what was found), e.g. whether its library imports and its version."""
+    refuses: Callable[[object], str] = lambda hparams: ""
+    """Why it cannot train these Hyperparameters ('' when it can): "auto" passes over it then, and
+    asking for it by name is an error with this reason."""
 
 
 @functools.cache
@@ -71,12 +74,13 @@ def get(name: str) -> Backend:
         raise ValueError(f"unknown backend {name!r}; known: {', '.join(choices())}") from None
 
 
-def choose(requested: str) -> Backend:
+def choose(requested: str, hparams=None) -> Backend:
     """The backend to train with: the one requested, or for "auto" the highest-ranked one available here
-    (unsloth with CUDA and unsloth installed, else hf)."""
+    that can train `hparams` (unsloth with CUDA and unsloth installed for LoRA, else hf)."""
     if requested != AUTO:
         return get(requested)
-    return max((b for b in registry().values() if b.available()), key=lambda b: b.auto_rank)
+    usable = [b for b in registry().values() if b.available() and not (hparams and b.refuses(hparams))]
+    return max(usable, key=lambda b: b.auto_rank)
 
 
 def import_first(requested: str | None) -> None:

@@ -13,8 +13,8 @@ def prepare(config, source):
     hp = config.hparams
     if not device.cuda_available():
         raise RuntimeError("the unsloth backend needs a CUDA GPU; use --backend hf on this machine")
-    if hp.finetune != "lora":
-        raise ValueError("the unsloth backend trains LoRA adapters only (finetune = \"lora\")")
+    if refuses(hp):
+        raise ValueError(refuses(hp))
     FastLanguageModel = device.import_unsloth().FastLanguageModel
 
     model, tokenizer = FastLanguageModel.from_pretrained(
@@ -26,6 +26,10 @@ def prepare(config, source):
         use_gradient_checkpointing="unsloth" if hp.gradient_checkpointing else False,
         random_state=hp.seed)
     return model, tokenizer
+
+
+def refuses(hparams) -> str:
+    return "" if hparams.finetune == "lora" else "the unsloth backend trains LoRA adapters only (finetune = \"lora\")"
 
 
 def available() -> bool:
@@ -43,4 +47,5 @@ def probe() -> tuple[bool, str]:
 
 
 BACKEND = Backend(name="unsloth", prepare=prepare, available=available, auto_rank=1,
-                  import_first=device.import_unsloth, trainer_checkpointing=False, probe=probe)
+                  import_first=device.import_unsloth, trainer_checkpointing=False, probe=probe,
+                  refuses=refuses)
