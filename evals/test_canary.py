@@ -28,7 +28,7 @@ import pytest
 from persona.chat import format_conversation
 from persona.criteria import ALL_KINDS
 from persona.importers import import_export
-from persona.models import resolve
+from persona.models import kind_of
 from persona.train import train
 
 
@@ -158,7 +158,7 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
     train_file = tmp_path / "train.jsonl"
     train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
-    kind = resolve(train_config.run.model).kind
+    kind = kind_of(train_config.run.model)
     config = train_config.replace(train_file=str(train_file), output_dir=str(tmp_path / "runs"), run_name="canary",
                                   max_steps=STEPS[kind], logging_steps=10, save_steps=10_000)
     started = time.perf_counter()

@@ -57,7 +57,7 @@ def base_answers(request, trained_model, test_examples):
     """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
     if request.config.getoption("baseline"):  # the evaluated model is the base model already
         return request.getfixturevalue("test_answers")
-    base = load(trained_model.result.source.spec)
+    base = load(trained_model.result.source)
     try:
         return answer_all(base.model, base.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS,
                           label="test answers, base model")
