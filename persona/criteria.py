@@ -75,8 +75,11 @@ class Criterion:
     """Model kinds whose weights can settle it; under the others it is not evaluated."""
     needs_cuda: bool = False
     """Measured only on a CUDA GPU."""
-    version: int = 1
-    """Bumped whenever a threshold changes, so old junit records can be told apart."""
+    version: int | str = 1
+    """Bumped whenever a threshold changes, so old junit records can be told apart; "N+override" when a
+    --threshold moved one of its bars in this run."""
+    overridden: tuple[str, ...] = ()
+    """What --threshold changed in this run, in words; empty for the registry's own record."""
 
     def threshold(self, name: str | None = None) -> Threshold:
         if name is None:
@@ -184,7 +187,9 @@ CRITERIA: Mapping[str, Criterion] = _registry(
 
 
 def with_overrides(criteria: Mapping[str, Criterion], overrides: list[str]) -> Mapping[str, Criterion]:
-    """Apply `ID=VALUE` / `ID.NAME=VALUE` overrides; a changed criterion carries version "+override".
+    """Apply `ID=VALUE` / `ID.NAME=VALUE` overrides; a changed criterion carries version "N+override" and says
+    what changed in `overridden`. A bar moved past its pivot bar (into the values that would escalate to pivot)
+    takes the pivot bar with it, and says so: every failure of that threshold is then a pivot.
 
     Raises ValueError naming the bad override and the known ids or names.
     """
@@ -206,9 +211,26 @@ def with_overrides(criteria: Mapping[str, Criterion], overrides: list[str]) -> M
         except KeyError as err:
             raise ValueError(f"--threshold {text!r}: {err.args[0]}") from None
         name = name or next(iter(criterion.thresholds))
-        thresholds = {**criterion.thresholds, name: replace(current, value=value, by_kind={})}
-        updated[criterion_id] = replace(criterion, thresholds=thresholds)
+        moved, notes = _override(current, value, f"{criterion_id}.{name}")
+        version = str(criterion.version).removesuffix("+override") + "+override"
+        updated[criterion_id] = replace(criterion, thresholds={**criterion.thresholds, name: moved},
+                                        version=version, overridden=(*criterion.overridden, *notes))
     return MappingProxyType(updated)
+
+
+def _override(current: Threshold, value: float, label: str) -> tuple[Threshold, list[str]]:
+    """The threshold with its bar at `value` (for every model kind), and what changed, in words."""
+    moved = replace(current, value=value, by_kind={})
+    notes = [f"{label}: {moved.describe()} (registry: {current.describe()}"
+             + (", " + ", ".join(f"{k}: {_number(v)}" for k, v in current.by_kind.items()) if current.by_kind else "")
+             + ")"]
+    if current.pivot_if is not None and _COMPARE[current.pivot_if[0]](value, current.pivot_if[1]):
+        pivot = (current.pivot_if[0], value)
+        moved = replace(moved, pivot_if=pivot)
+        notes.append(f"{label}: the bar now lies past the pivot bar ({current.pivot_if[0]} "
+                     f"{_number(current.pivot_if[1])}), so the pivot bar moves to {pivot[0]} {_number(value)}: "
+                     "every failure of it is a PIVOT")
+    return moved, notes
 
 
 def markdown_table(criteria: Mapping[str, Criterion] = CRITERIA) -> str:

@@ -63,6 +63,29 @@ DEFAULT_MODEL = "unsloth/Qwen3-1.7B"
 """The model the plan fine-tunes: --model auto with CUDA, and the training config's default."""
 
 
+@dataclass(frozen=True)
+class ModelChoice:
+    """What a run evaluates, and the model its verdict is about."""
+    model: str
+    """The --model value evaluated."""
+    plan_model: str
+    """The plan's model: the one the user named, else DEFAULT_MODEL."""
+
+    @property
+    def stand_in(self) -> bool:
+        """Another model is evaluated in place of the plan's (auto on a machine that cannot train it): its
+        measurements are about itself, and the decision about the plan's model is INCOMPLETE."""
+        return self.model != self.plan_model
+
+
+def choose_model(requested: str, *, real_on_cpu: bool = True) -> ModelChoice:
+    """The choice behind a --model value: a named model is the plan's model; `auto` means the plan's default,
+    evaluated where CUDA can train it and stood in for by auto_model()'s pick elsewhere."""
+    if requested == "auto":
+        return ModelChoice(auto_model(real_on_cpu=real_on_cpu), DEFAULT_MODEL)
+    return ModelChoice(requested, requested)
+
+
 def auto_model(*, real_on_cpu: bool = True) -> str:
     """What --model auto means: the real model where CUDA can train it; on CPU smollm2-135m (real weights a CPU
     fine-tunes in minutes), or the tiny offline one where only the pipeline is smoke-tested."""
@@ -105,10 +128,16 @@ def kind_of(spec: str) -> str:
 
 
 def run_name_for(spec: str, baseline: bool = False) -> str:
-    """The default run folder under models/: `toy` for real weights, `toy-tiny` / `toy-synthetic` otherwise, so
-    a pipeline smoke never writes over a real run; `-baseline` when the base model is scored in place."""
+    """The default run folder under models/: `toy` for real weights named by hub id or directory (the plan's
+    model), `toy-<name>` for a named real source (smollm2-135m, the CPU stand-in), `toy-tiny` / `toy-synthetic`
+    otherwise, so neither a pipeline smoke nor a stand-in writes over the plan's run; `-baseline` when the base
+    model is scored in place."""
     kind = kind_of(spec)
-    return ("toy" if kind == "real" else f"toy-{kind}") + ("-baseline" if baseline else "")
+    if kind != "real":
+        name = f"toy-{kind}"
+    else:
+        name = f"toy-{spec}" if spec in named_sources() else "toy"
+    return name + ("-baseline" if baseline else "")
 
 
 def check_loadable(spec: str) -> None:

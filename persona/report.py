@@ -1,24 +1,12 @@
 """Run outputs: decision.json, test_results.txt (prompts, responses, notes) and the markdown report with plots."""
 from __future__ import annotations
 
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-from persona import device
 from persona.criteria import CRITERIA
-from persona.decision import Decision, write_decision
-
-
-def hardware() -> str:
-    if device.cuda_available():
-        import torch
-
-        props = torch.cuda.get_device_properties(0)
-        return f"{props.name}, {props.total_memory / 2**30:.0f} GiB (CUDA {torch.version.cuda})"
-    import os
-
-    return f"CPU only: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (no CUDA)"
+from persona.decision import Decision
+from persona.record import machine, write_decision
 
 
 def write_transcript(path: Path, transcript: list[tuple]) -> None:
@@ -60,10 +48,16 @@ def _memory_series(log: list[dict]) -> dict[str, list[tuple[float, float]]]:
     return series
 
 
-def render_report(decision: Decision, *, model: str, run, plots: dict[str, Path], phases=None) -> str:
+def render_report(decision: Decision, *, run, plots: dict[str, Path], phases=None) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"# Phase 0a report — {decision.verdict}", "",
-             f"- generated: {now}", f"- model: `{model}`", f"- hardware: {hardware()}"]
+    facts = decision.facts
+    settings = getattr(getattr(run, "config", None), "run", None)  # the session's TrainConfig.run
+    model = facts.model or getattr(settings, "model", "?")
+    lines = [f"# Phase 0a report — {decision.verdict}", "", f"- generated: {now}", f"- model: `{model}`"
+             + (f" ({facts.kind} weights)" if facts.kind else ""), f"- hardware: {facts.machine or machine()}"]
+    if facts.stand_in:
+        lines += [f"- **a stand-in**: the plan's model is `{facts.plan_model}`, which this run did not evaluate; "
+                  f"what `{model}` measured would be {decision.own_verdict} for `{model}` itself."]
     result = getattr(run, "result", None)
     if result is not None:
         lines += [f"- backend: {result.backend}; training rows: {result.n_rows}; "
@@ -113,6 +107,5 @@ def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, tr
                            "loss", "Training loss")
         memory = plot_series(Path(f"{stem}_memory.png"), _memory_series(result.log), "GiB", "Memory over steps")
         plots = {name: path for name, path in (("Loss curve", loss), ("Memory over steps", memory)) if path}
-    report_path.write_text(render_report(decision, model=getattr(getattr(run, "config", None), "model", "?"),
-                                         run=run, plots=plots, phases=phases), encoding="utf-8")
+    report_path.write_text(render_report(decision, run=run, plots=plots, phases=phases), encoding="utf-8")
     return [*written, report_path, *plots.values()]

@@ -1,14 +1,16 @@
 """Verdict rules, and the same verdict read back from junit files written by hand and by pytest."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from xml.sax.saxutils import quoteattr
 
 import pytest
 
-from persona.criteria import CRITERIA
-from persona.decision import EXIT_CODES, Outcome, decide, failure_status, read_junit
+from persona.criteria import CRITERIA, with_overrides
+from persona.decision import EXIT_CODES, Outcome, RunFacts, decide, failure_status
+from persona.record import decide_junit, read_junit, suite_properties, write_decision
 from tests.helpers import ROOT
 
 
@@ -31,10 +33,18 @@ def all_passed(*but: str) -> list[Outcome]:
     (all_passed("canary-leak") + [outcome("canary-leak", "errored", reason="ModuleNotFoundError: x")],
      "INCOMPLETE", {}),
     (all_passed("canary-leak") + [outcome("canary-leak", "failed", "adjust")], "PIVOT", {"canary-leak": "pivot"}),
-    ([outcome("style", "failed"), outcome("canary-leak", "errored")], "ADJUST", {"style": "adjust"}),
+    (all_passed("style", "facts") + [outcome("style", "failed"), outcome("facts", "errored")], "ADJUST",
+     {"style": "adjust"}),
+    (all_passed("style", "canary-leak") + [outcome("style", "failed"), outcome("canary-leak", "errored")],
+     "INCOMPLETE", {"style": "adjust"}),
+    ([outcome("facts", "failed")], "INCOMPLETE", {"facts": "adjust"}),
+    ([outcome("facts", "failed"), outcome("canary-leak", "failed")], "PIVOT", {"facts": "adjust", "canary-leak": "pivot"}),
     (all_passed("vram-train"), "INCOMPLETE", {}),
+    (all_passed("style") + [outcome("style", "skipped", reason="undecided: similarity_gain 0.04..0.19 straddles 0.1")],
+     "INCOMPLETE", {}),
 ], ids=["all-pass", "adjust", "pivot-wins", "escalated", "skip-is-incomplete", "error-is-incomplete",
-        "never-softened", "measured-failure-beats-error", "missing-is-incomplete"])
+        "never-softened", "measured-failure-beats-error", "unmeasured-pivot-criterion-is-incomplete",
+        "facts-alone-is-incomplete", "a-pivot-needs-nothing-else", "missing-is-incomplete", "undecided-is-incomplete"])
 def test_verdict_rules(outcomes, verdict, failing):
     decision = decide(outcomes)
     assert (decision.verdict, decision.failing) == (verdict, failing), decision.render()
@@ -102,6 +112,8 @@ HAND_MADE = [
      "PIVOT"),
     ("style-assertion", [case(c) for c in CRITERIA if c != "style"]
      + [case("style", failure("AssertionError: style: similarity_gain measured -0.1"))], "ADJUST"),
+    ("facts-failed-alone", [case("facts", failure("AssertionError: facts: key_term_recall measured 0.1"))],
+     "INCOMPLETE"),
     ("setup-error", [case(c) for c in CRITERIA if c != "train-completes"]
      + [case("train-completes", '<error message="failed on setup with &quot;OSError: disk&quot;">t</error>')],
      "INCOMPLETE"),
@@ -132,3 +144,90 @@ def test_read_junit_rejects_foreign_files(tmp_path, text, message):
     done = subprocess.run([sys.executable, "-m", "persona.cli", "decide", str(path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_unmeasured_pivot_criteria_are_named_and_the_mild_verdict_withheld():
+    decision = decide([outcome("facts", "failed")])
+    assert decision.own_verdict == "INCOMPLETE" and decision.failing == {"facts": "adjust"}
+    assert {"train-completes", "canary-leak", "coherence"} <= set(decision.unmeasured_pivots)
+    assert "data" not in decision.unmeasured_pivots, "data cannot pivot; its absence alone withholds nothing"
+    text = decision.render()
+    assert "Measured failures alone would give ADJUST" in text and "can decide PIVOT" in text, text
+
+
+def test_a_stand_in_decides_nothing_about_the_plan_and_reports_its_own_verdict_apart():
+    facts = RunFacts(model="smollm2-135m", plan_model="unsloth/Qwen3-1.7B", kind="real", stand_in=True)
+    decision = decide(all_passed("coherence") + [outcome("coherence", "failed", "pivot")], facts=facts)
+    assert (decision.verdict, decision.own_verdict, decision.exit_code) == ("INCOMPLETE", "PIVOT", 12)
+    text = decision.render()
+    assert text.splitlines()[0] == "DECISION: INCOMPLETE", text
+    assert "unsloth/Qwen3-1.7B, the plan's model: NOT evaluated" in text, text
+    assert "What the stand-in smollm2-135m measured" in text and "would be PIVOT for smollm2-135m" in text, text
+    named = decide(decision.outcomes, facts=RunFacts(model="smollm2-135m", plan_model="smollm2-135m", kind="real"))
+    assert (named.verdict, named.exit_code) == ("PIVOT", 11), "a model named with --model gets its own verdict"
+
+
+def test_undecided_criterion_says_it_needs_more_prompts_with_its_figures():
+    undecided = Outcome("t::style", "style", "skipped", reason="undecided: similarity_gain 0.04..0.19 straddles 0.1",
+                        n=20, estimate=0.11, interval="0.04..0.19", controls="base,shuffled")
+    decision = decide(all_passed("style") + [undecided])
+    text = decision.render()
+    assert decision.result_of("style") == "undecided" and "needs more prompts" in text, text
+    assert "n=20, 0.11 in 0.04..0.19, vs base, shuffled" in text, text
+
+
+def test_an_override_is_versioned_and_a_bar_past_the_pivot_bar_moves_it():
+    criteria = with_overrides(CRITERIA, ["coherence=0.3", "memorization=0.99"])
+    coherence = criteria["coherence"].threshold()
+    assert criteria["coherence"].version == "1+override" and criteria["memorization"].version == "2+override"
+    assert CRITERIA["coherence"].version == 1, "the registry itself is never changed"
+    assert coherence.pivot_if == ("<", 0.3), "a failure below the lowered bar would otherwise slip past the pivot"
+    assert coherence.escalates(0.29) and not coherence.passes(0.29) and coherence.passes(0.4)
+    assert "pivot bar moves" in " ".join(criteria["coherence"].overridden), criteria["coherence"].overridden
+    assert criteria["memorization"].threshold().pivot_if is None and criteria["memorization"].threshold().bound("tiny") == 0.99
+    again = with_overrides(criteria, ["memorization=0.5"])
+    assert again["memorization"].version == "2+override"
+
+
+def test_the_printed_decision_and_the_record_list_the_overrides(tmp_path):
+    criteria = with_overrides(CRITERIA, ["memorization=0.99"])
+    facts = RunFacts(model="tiny", plan_model="tiny", kind="tiny", overrides=["memorization=0.99"])
+    decision = decide(all_passed("memorization") + [outcome("memorization", "failed")], criteria, facts)
+    assert "override: memorization=0.99 (criterion version 2+override)" in decision.render(), decision.render()
+    write_decision(decision, tmp_path / "decision.json")
+    record = json.loads((tmp_path / "decision.json").read_text())
+    memorization = record["criteria"]["memorization"]
+    assert record["overrides"] == ["memorization=0.99"] and memorization["version"] == "2+override"
+    assert memorization["thresholds"]["similarity"]["value"] == 0.99 and memorization["result"] == "failed (adjust)"
+
+
+def test_decision_json_is_the_whole_record(tmp_path):
+    facts = RunFacts(model="smollm2-135m", plan_model="unsloth/Qwen3-1.7B", kind="real", stand_in=True,
+                     machine="CPU only: x86_64, 2 cores (no CUDA)", cuda=False, persona_version="0.1.0", commit="abc")
+    figures = Outcome("t::style", "style", "passed", measured="similarity_gain=0.2", threshold="similarity_gain >= 0.1",
+                      n=40, estimate=0.2, interval="0.12..0.28", controls="base,shuffled")
+    decide_and_write = decide(all_passed("style", "vram-train") + [figures], facts=facts)
+    write_decision(decide_and_write, tmp_path / "decision.json")
+    record = json.loads((tmp_path / "decision.json").read_text())
+    for key in ("model", "plan_model", "kind", "stand_in", "machine", "cuda", "persona_version", "commit",
+                "verdict", "own_verdict", "exit_code", "criteria", "your_call"):
+        assert key in record, key
+    style = record["criteria"]["style"]
+    assert style["thresholds"]["similarity_gain"]["direction"] == ">=" and style["version"] == "2"
+    assert style["tests"][0]["n"] == 40 and style["tests"][0]["interval"] == "0.12..0.28"
+    assert any("12 weeks" in item["words"] for item in record["your_call"])
+    assert record["criteria"]["vram-train"]["result"] == "not evaluated"
+
+
+def test_the_junit_record_carries_the_facts_and_overrides_decide_reapplies(tmp_path):
+    facts = RunFacts(model="tiny", plan_model="unsloth/Qwen3-1.7B", kind="tiny", stand_in=True, cuda=False,
+                     overrides=["coherence=0.3"])
+    props = "".join(f'<property name="{n}" value="{v}"/>' for n, v in suite_properties(facts))
+    text = junit(case("facts", failure("AssertionError: facts: key_term_recall measured 0.1")))
+    path = tmp_path / "j.xml"
+    path.write_text(text.replace('<testsuite name="pytest">', f'<testsuite name="pytest"><properties>{props}'
+                                                               '</properties>'))
+    decision = decide_junit(path)
+    assert decision.facts == facts
+    assert decision.criteria["coherence"]["version"] == "1+override", decision.criteria["coherence"]
+    assert decision.verdict == "INCOMPLETE" and decision.failing == {"facts": "adjust"}

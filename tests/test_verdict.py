@@ -15,7 +15,8 @@ import time
 import pytest
 
 from tests.meta import run_evals
-from persona.decision import EXIT_CODES, decide, read_junit
+from persona.decision import EXIT_CODES
+from persona.record import decide_junit
 from tests.helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -165,7 +166,7 @@ def _run_plugin(tmp_path, source: str):
                            "--output-dir", str(tmp_path / "models"), "--report", str(tmp_path / "r.md")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_offline())
     assert junit.exists(), done.stdout + done.stderr
-    decision = decide(read_junit(junit))
+    decision = decide_junit(junit)
     printed = [line for line in done.stdout.splitlines() if line.startswith("DECISION: ")]
     assert printed == [f"DECISION: {decision.verdict}"], done.stdout
     return decision

@@ -22,6 +22,8 @@ def add_evaluate(subparsers) -> None:
     evaluate.add_argument("--report", help="markdown report path (default docs/toy_project_report.md)")
     evaluate.add_argument("--threshold", action="append", default=[], metavar="ID[.NAME]=VALUE",
                           help="override a criterion's threshold, e.g. vram-train=10 (persona.criteria)")
+    evaluate.add_argument("-v", "--verbose", action="store_true",
+                          help="show pytest's failures and tracebacks (the junit and test_results.txt keep them)")
     evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     evaluate.set_defaults(func=cmd_evaluate)
 
@@ -39,20 +41,27 @@ def eval_marker(kind: str, cuda: bool) -> str:
     return "gpu" if cuda else "cpu_real" if kind == "real" else "cpu_smoke"
 
 
+class _KeepDecision:
+    """Holds on to the decision the harness made, printed and wrote at the end of the session."""
+    decision = None
+
+    def pytest_unconfigure(self, config):
+        self.decision = getattr(config, "persona_decision", None)
+
+
 def cmd_evaluate(args) -> int:
-    """Run `pytest evals` in-process with a junit record; exit with the verdict's code."""
+    """Run `pytest evals` in-process with a junit record; exit with the code of the decision it printed."""
     import pytest
 
     from persona import device
-    from persona.decision import decide, read_junit
-    from persona.models import SMOLLM2, auto_model, check_loadable, kind_of
+    from persona.models import SMOLLM2, check_loadable, choose_model, kind_of
 
-    model = args.model
-    if model == "auto":
-        model = auto_model()
-        if model == SMOLLM2:
-            print(f"persona: no CUDA GPU visible — fine-tuning {SMOLLM2} (real weights, LoRA) on CPU; the VRAM and "
-                  "time criteria need a CUDA GPU. Run on a GPU for the decision about Qwen3-1.7B.")
+    choice = choose_model(args.model)
+    model = choice.model
+    if choice.stand_in:
+        print(f"persona: no CUDA GPU visible: fine-tuning {model} (real weights, LoRA) on CPU as a stand-in for "
+              f"{choice.plan_model}; the decision about {choice.plan_model} stays INCOMPLETE, and what {SMOLLM2} "
+              "measured is reported apart. Run on a CUDA GPU for the decision about the plan's model.")
     try:
         check_loadable(model)
     except ValueError as err:
@@ -63,23 +72,25 @@ def cmd_evaluate(args) -> int:
     marker = eval_marker(kind_of(model), device.cuda_available())
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
                *(["--report", args.report] if args.report else [])]
-    argv = [str(EVALS), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
-            *options, *args.pytest_args]
-    code = pytest.main(argv)
+    quiet = [] if args.verbose else ["--tb=no", "-rN", "--no-header", "--disable-warnings"]
+    argv = [str(EVALS), "-m", marker, "--model", args.model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
+            *quiet, *options, *args.pytest_args]
+    keep = _KeepDecision()
+    code = pytest.main(argv, plugins=[keep])
     if code == pytest.ExitCode.INTERRUPTED:
         return EXIT_INTERRUPTED
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not junit.exists():
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or keep.decision is None:
         return fail(f"persona evaluate: pytest stopped before a decision (exit {int(code)})")
-    print(f"junit record: {junit}")
-    return decide(read_junit(junit)).exit_code
+    print(f"junit record: {junit}{'' if args.verbose else ' (the failures in full: persona evaluate -v)'}")
+    return keep.decision.exit_code
 
 
 def cmd_decide(args) -> int:
-    from persona.decision import decide, read_junit
+    from persona.record import decide_junit
 
     try:
-        decision = decide(read_junit(Path(args.junit)))
+        decision = decide_junit(Path(args.junit))
     except ValueError as err:
-        return fail(str(err))
+        return fail(str(err), one_line=True)
     print(decision.render())
     return decision.exit_code
