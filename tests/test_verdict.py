@@ -32,6 +32,8 @@ def healthy(tmp_path_factory):
 
 def test_healthy_tiny_run_is_incomplete_and_says_what_would_complete_it(healthy):
     assert healthy.verdict == "INCOMPLETE" and not healthy.failing and not healthy.errored, healthy.render()
+    assert healthy.facts.stand_in and healthy.facts.model == "tiny", "--model auto on CPU stands in for the plan"
+    assert set(healthy.unmeasured_pivots) == {"coherence", "fact-recall"}, healthy.render()
     assert set(healthy.passed) == SMOKE_CRITERIA, healthy.render()
     assert set(healthy.not_evaluated) == REAL_WEIGHTS_ONLY | GPU_ONLY, healthy.render()
     assert "need real weights" in healthy.render() and "a CUDA GPU" in healthy.render()
@@ -39,17 +41,21 @@ def test_healthy_tiny_run_is_incomplete_and_says_what_would_complete_it(healthy)
 
 CASES = [
     # lr 0: weights never move, so the loss cannot fall and the model cannot recall its training answers.
-    ("lr-zero", ["--set", "learning_rate=0"], {"loss-decreases": "adjust", "memorization": "adjust"}, "ADJUST"),
-    ("unreachable-memorization", ["--threshold", "memorization=1.01"], {"memorization": "adjust"}, "ADJUST"),
-    ("invalid-dataset", ["--train-data", str(FIXTURES / "data/broken.jsonl")], {"data": "adjust"}, "ADJUST"),
+    ("lr-zero", ["--set", "learning_rate=0"], {"loss-decreases": "adjust", "memorization": "adjust"}),
+    ("unreachable-memorization", ["--threshold", "memorization=1.01"], {"memorization": "adjust"}),
+    ("invalid-dataset", ["--train-data", str(FIXTURES / "data/broken.jsonl")], {"data": "adjust"}),
 ]
 
 
-@pytest.mark.parametrize("name,args,failing,verdict", CASES, ids=[c[0] for c in CASES])
-def test_planted_fault_flips_exactly_the_right_criteria(tmp_path, name, args, failing, verdict):
+@pytest.mark.parametrize("name,args,failing", CASES, ids=[c[0] for c in CASES])
+def test_planted_fault_flips_exactly_the_right_criteria(tmp_path, name, args, failing):
+    # Each failure alone would be ADJUST; the verdict stays INCOMPLETE because the pivot criteria the selection
+    # leaves out (canary-leak, compression) and those tiny weights cannot settle (coherence, fact-recall) were
+    # not measured, and tiny stands in for the plan's model.
     decision = run_evals(tmp_path, *args, "-k", "not canary and not compression and not facts_in_context")
     assert decision.failing == failing, f"{name}: expected {failing}, got:\n{decision.render()}"
-    assert decision.verdict == verdict
+    assert decision.verdict == decision.own_verdict == "INCOMPLETE", decision.render()
+    assert {"canary-leak", "compression", "coherence", "fact-recall"} <= set(decision.unmeasured_pivots)
 
 
 def test_invalid_dataset_skips_training_with_a_reason(tmp_path):
@@ -64,7 +70,7 @@ def test_train_completes_reads_the_final_step_not_the_last_logged_one(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["-k", "data"], ["--train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "data"]],
-                         ids=["incomplete", "adjust"])
+                         ids=["incomplete", "data-fails"])
 def test_decide_recomputes_the_printed_verdict_from_junit(tmp_path, args):
     decision = run_evals(tmp_path, *args)
     printed = [line for line in decision.log.splitlines() if line.startswith("DECISION: ")]
@@ -110,8 +116,8 @@ import pytest
 def test_data(criterion):
     criterion.check(0, "problems")
 
-@pytest.mark.criterion("canary-leak", kinds=("tiny", "synthetic", "real"))
-def test_canary(criterion):
+@pytest.mark.criterion("{broken}", kinds=("tiny", "synthetic", "real"))
+def test_broken(criterion):
     import phonenumbers_that_is_not_installed  # noqa: F401
 
 @pytest.mark.criterion("style", kinds=("tiny", "synthetic", "real"))
@@ -119,14 +125,31 @@ def test_style(criterion, record_property):
     record_property("verdict_on_fail", "adjust")
     criterion.check({style})
 '''
+PASSING = '''
+@pytest.mark.criterion("{criterion}", kinds=("tiny", "synthetic", "real"))
+def test_{function}(criterion):
+    criterion.check({value}, "{name}")
+'''
+PIVOT_CRITERIA_PASS = [("train-completes", "completed", 1), ("coherence", "coherent_share", 1.0),
+                       ("compression", "token_cut", 0.5), ("fact-recall", "facts_kept", 1.0), ("canary-leak", "leaked", 0)]
+"""A passing test for each criterion that can pivot: without them no planted session could reach ADJUST."""
 
 
-@pytest.mark.parametrize("style,verdict,failing", [("1.0", "INCOMPLETE", {}), ("-1.0", "ADJUST", {"style": "adjust"})],
-                         ids=["import-error-is-incomplete", "measured-failure-decides"])
-def test_an_exception_in_a_criterion_is_errored_not_failed(tmp_path, style, verdict, failing):
-    decision = _run_plugin(tmp_path, BROKEN_TOOL.format(style=style))
+def _broken_tool(broken: str, style: str) -> str:
+    passing = [PASSING.format(criterion=c, function=c.replace("-", "_"), value=v, name=n)
+               for c, n, v in PIVOT_CRITERIA_PASS if c != broken]
+    return BROKEN_TOOL.format(broken=broken, style=style) + "".join(passing)
+
+
+@pytest.mark.parametrize("broken,style,verdict,failing", [
+    ("canary-leak", "1.0", "INCOMPLETE", {}),
+    ("canary-leak", "-1.0", "INCOMPLETE", {"style": "adjust"}),
+    ("facts", "-1.0", "ADJUST", {"style": "adjust"}),
+], ids=["import-error-is-incomplete", "broken-pivot-criterion-withholds-adjust", "measured-failure-decides"])
+def test_an_exception_in_a_criterion_is_errored_not_failed(tmp_path, broken, style, verdict, failing):
+    decision = _run_plugin(tmp_path, _broken_tool(broken, style))
     assert decision.verdict == verdict and decision.failing == failing, decision.render()
-    assert "ModuleNotFoundError" in decision.errored["canary-leak"], decision.render()
+    assert "ModuleNotFoundError" in decision.errored[broken], decision.render()
 
 
 SOFTENING = '''
