@@ -11,7 +11,7 @@ from pathlib import Path
 from persona import device
 from persona.config import TrainConfig
 from persona.models import SMOLLM2, ModelSource, cache_root, load, resolve
-from persona.model_sources import marker_of
+from persona.model_sources import marker_of, named_sources
 from persona.train import TrainResult, train
 from persona.training_log import read_log
 from persona.vram import free_cuda
@@ -26,16 +26,54 @@ def _version(package: str) -> str:
         return "-"
 
 
+TRAINING_CODE = ("chat.py", "data.py", "messages.py", "tokenizer.py", "train.py", "device.py", "backends")
+"""persona's own modules that render the data and train (a folder: every .py in it): a change to any of them
+can change the trained weights, so their bytes are in the cache key. config.py is not: the values it yields
+are hashed whole."""
+HASHED_FILE_BYTES = 64 * 2**20
+"""A local model folder's files up to this size are hashed whole; larger ones (weights) by size and mtime."""
+
+
+def code_digest() -> str:
+    """sha256 of TRAINING_CODE's source files, by their paths inside the package."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in TRAINING_CODE:
+        path = package / name
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(package)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def folder_digest(directory: Path) -> str:
+    """What a local model folder holds: each file's path and size, with its bytes (small files) or its mtime
+    (large ones), so replaced weights or config give another key."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in Path(directory).rglob("*") if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(directory)}\0{stat.st_size}\0".encode())
+        if stat.st_size <= HASHED_FILE_BYTES:
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+        else:
+            digest.update(str(stat.st_mtime_ns).encode())
+    return digest.hexdigest()
+
+
 def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
-    """Hash of the training data's bytes, the hyperparameters (whole), the model's identity and the library
-    versions; where the run is written is not in it. `source` is config.run.model resolved (here when not given)."""
+    """Hash of the training data's bytes, the hyperparameters (whole), the model's identity (a local folder's
+    files, a named source's build key), persona's version and training code, and the library versions; where the
+    run is written is not in it. `source` is config.run.model resolved (here when not given)."""
     source = source or resolve(config.run.model)
     model_id = source.spec + marker_of(Path(source.path)).get("key", "")
-    # The model's name sits beside the hyperparameters, where it always has: runs cached before keep their keys.
+    local = Path(source.path)
+    if source.spec not in named_sources() and local.is_dir():
+        model_id += ":" + folder_digest(local)
     hashed = {**asdict(config.hparams), "model": source.spec}
     digest = hashlib.sha256()
     digest.update(Path(config.run.train_file).read_bytes())
-    digest.update(json.dumps([hashed, model_id, [_version(p) for p in _VERSIONED]], sort_keys=True).encode())
+    persona = [_version("persona"), code_digest()]
+    digest.update(json.dumps([hashed, model_id, [_version(p) for p in _VERSIONED], persona],
+                             sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
