@@ -1,6 +1,7 @@
 """The `persona` command: clear errors, exit codes, no tracebacks."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -48,3 +49,22 @@ def test_decide_bad_input(tmp_path, content, message):
         path.write_text(content)
     done = persona("decide", str(path))
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_evaluate_prints_writes_and_exits_with_one_decision(tmp_path):
+    # An override the tiny model cannot meet after 20 steps: the printed decision, decision.json and the exit
+    # code must be the same decision, made with the override, which all three name.
+    junit = tmp_path / "j.xml"
+    done = persona("evaluate", "--model", "tiny", "--threshold", "memorization=0.99", "--set", "max_steps=20",
+                   "--junit", str(junit), "--report", str(tmp_path / "r.md"), "--", "-k", "test_data or memoriz or training_completes",
+                   "--output-dir", str(tmp_path / "models"), cwd=tmp_path)
+    printed = [line.removeprefix("DECISION: ") for line in done.stdout.splitlines() if line.startswith("DECISION: ")]
+    record = json.loads((tmp_path / "models/toy-tiny/decision.json").read_text())
+    assert printed == [record["verdict"]] and done.returncode == record["exit_code"], done.stdout[-3000:]
+    assert record["overrides"] == ["memorization=0.99"] and record["criteria"]["memorization"]["version"] == "2+override"
+    assert "override: memorization=0.99" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert record["model"] == record["plan_model"] == "tiny" and not record["stand_in"]
+    assert "memorization" in record["failing"], "0.99 after 20 steps should fail; the override was not applied"
+    decided = persona("decide", str(junit))
+    assert decided.returncode == done.returncode and decided.stdout.splitlines()[0] == f"DECISION: {printed[0]}"
