@@ -93,6 +93,8 @@ class Decision:
     facts: RunFacts = field(default_factory=RunFacts)
     criteria: dict[str, dict] = field(default_factory=dict)
     """criterion -> its record as judged (version, on_fail, can_pivot, thresholds), overrides applied."""
+    figures: dict = field(default_factory=dict)
+    """What the run measured beside the criteria (the full-project estimate); decides nothing."""
 
     @property
     def exit_code(self) -> int:
@@ -216,5 +218,6 @@ def to_json(decision: Decision) -> dict:
         why = decision.not_evaluated.get(criterion) or decision.errored.get(criterion, "")
         record["criteria"][criterion] = {"result": decision.result_of(criterion), "why": why, **judged,
                                          "tests": tests}
+    record["figures"] = decision.figures
     record["your_call"] = [{"seed": where, "words": words} for where, words in YOUR_CALL]
     return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from persona import estimate
 from persona.criteria import CRITERIA
 from persona.decision import Decision
 from persona.record import machine, write_decision
@@ -76,6 +77,8 @@ def render_report(decision: Decision, *, run, plots: dict[str, Path], phases=Non
     for criterion, why in decision.not_evaluated.items():
         if not any(o.criterion == criterion for o in decision.outcomes):
             lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].on_fail} | {why} |")
+    if result is not None:
+        lines += ["", "## Full-project estimate", "", *estimate.markdown(decision.figures.get("estimate"))]
     timing = phases.markdown() if phases is not None else []
     if timing:
         lines += ["", "## Where the time went", "", *timing]
@@ -93,6 +96,12 @@ def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, tr
     """Write decision.json, test_results.txt (and phases.json) under run_dir, the report and plots at report_path."""
     run_dir.mkdir(parents=True, exist_ok=True)
     report_path.parent.mkdir(parents=True, exist_ok=True)
+    result = getattr(run, "result", None)
+    if result is not None:
+        hparams = run.config.hparams
+        decision.figures["estimate"] = estimate.project(
+            result.log, examples_per_step=hparams.per_device_train_batch_size * hparams.gradient_accumulation_steps,
+            machine=decision.facts.machine or machine())
     write_decision(decision, run_dir / "decision.json")
     write_transcript(run_dir / "test_results.txt", transcript)
     written = [run_dir / "decision.json", run_dir / "test_results.txt"]
@@ -100,7 +109,6 @@ def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, tr
         phases.write(run_dir / "phases.json")
         written.append(run_dir / "phases.json")
     plots = {}
-    result = getattr(run, "result", None)
     if result is not None:
         stem = report_path.with_suffix("")
         loss = plot_series(Path(f"{stem}_loss.png"), {"training loss": [(r["step"], r["loss"]) for r in result.log]},
