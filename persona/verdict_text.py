@@ -42,8 +42,7 @@ def _about(decision) -> list[str]:
     machine = facts.machine or "unknown machine"
     version = f"persona {facts.persona_version}" if facts.persona_version else "persona"
     lines.append(f"  on: {machine}; {version}{f' (commit {facts.commit[:10]})' if facts.commit else ''}")
-    for text in override_lines(decision):
-        lines.append(f"  override: {text}")
+    lines += override_lines(decision)
     return lines
 
 
@@ -53,8 +52,8 @@ def override_lines(decision) -> list[str]:
     for override in decision.facts.overrides:
         criterion = override.partition("=")[0].partition(".")[0].strip()
         judged = decision.criteria.get(criterion, {})
-        lines.append(f"{override} (criterion version {judged.get('version', '?')})")
-        lines += [f"  {note}" for note in judged.get("override_notes", ())]
+        lines.append(f"  override: --threshold {override} (criterion version {judged.get('version', '?')})")
+        lines += [f"            {note}" for note in judged.get("override_notes", ())]
     return lines
 
 

@@ -193,7 +193,7 @@ def test_the_printed_decision_and_the_record_list_the_overrides(tmp_path):
     criteria = with_overrides(CRITERIA, ["memorization=0.99"])
     facts = RunFacts(model="tiny", plan_model="tiny", kind="tiny", overrides=["memorization=0.99"])
     decision = decide(all_passed("memorization") + [outcome("memorization", "failed")], criteria, facts)
-    assert "override: memorization=0.99 (criterion version 2+override)" in decision.render(), decision.render()
+    assert "override: --threshold memorization=0.99 (criterion version 2+override)" in decision.render(), decision.render()
     write_decision(decision, tmp_path / "decision.json")
     record = json.loads((tmp_path / "decision.json").read_text())
     memorization = record["criteria"]["memorization"]
