@@ -38,7 +38,8 @@ def all_passed(*but: str) -> list[Outcome]:
     (all_passed("style", "canary-leak") + [outcome("style", "failed"), outcome("canary-leak", "errored")],
      "INCOMPLETE", {"style": "adjust"}),
     ([outcome("facts", "failed")], "INCOMPLETE", {"facts": "adjust"}),
-    ([outcome("facts", "failed"), outcome("canary-leak", "failed")], "PIVOT", {"facts": "adjust", "canary-leak": "pivot"}),
+    ([outcome("facts", "failed"), outcome("canary-leak", "failed")], "PIVOT",
+     {"facts": "adjust", "canary-leak": "pivot"}),
     (all_passed("vram-train"), "INCOMPLETE", {}),
     (all_passed("style") + [outcome("style", "skipped", reason="undecided: similarity_gain 0.04..0.19 straddles 0.1")],
      "INCOMPLETE", {}),
@@ -184,7 +185,8 @@ def test_an_override_is_versioned_and_a_bar_past_the_pivot_bar_moves_it():
     assert coherence.pivot_if == ("<", 0.3), "a failure below the lowered bar would otherwise slip past the pivot"
     assert coherence.escalates(0.29) and not coherence.passes(0.29) and coherence.passes(0.4)
     assert "pivot bar moves" in " ".join(criteria["coherence"].overridden), criteria["coherence"].overridden
-    assert criteria["memorization"].threshold().pivot_if is None and criteria["memorization"].threshold().bound("tiny") == 0.99
+    memorization = criteria["memorization"].threshold()
+    assert memorization.pivot_if is None and memorization.bound("tiny") == 0.99, "an override holds for every kind"
     again = with_overrides(criteria, ["memorization=0.5"])
     assert again["memorization"].version == "2+override"
 
@@ -193,7 +195,8 @@ def test_the_printed_decision_and_the_record_list_the_overrides(tmp_path):
     criteria = with_overrides(CRITERIA, ["memorization=0.99"])
     facts = RunFacts(model="tiny", plan_model="tiny", kind="tiny", overrides=["memorization=0.99"])
     decision = decide(all_passed("memorization") + [outcome("memorization", "failed")], criteria, facts)
-    assert "override: --threshold memorization=0.99 (criterion version 2+override)" in decision.render(), decision.render()
+    text = decision.render()
+    assert "override: --threshold memorization=0.99 (criterion version 2+override)" in text, text
     write_decision(decision, tmp_path / "decision.json")
     record = json.loads((tmp_path / "decision.json").read_text())
     memorization = record["criteria"]["memorization"]

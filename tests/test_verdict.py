@@ -131,7 +131,8 @@ def test_{function}(criterion):
     criterion.check({value}, "{name}")
 '''
 PIVOT_CRITERIA_PASS = [("train-completes", "completed", 1), ("coherence", "coherent_share", 1.0),
-                       ("compression", "token_cut", 0.5), ("fact-recall", "facts_kept", 1.0), ("canary-leak", "leaked", 0)]
+                       ("compression", "token_cut", 0.5), ("fact-recall", "facts_kept", 1.0),
+                       ("canary-leak", "leaked", 0)]
 """A passing test for each criterion that can pivot: without them no planted session could reach ADJUST."""
 
 

@@ -11,11 +11,13 @@ from tests.meta import run_evals
 CONTEXT_TESTS = "compression_ratio or think_trace or facts_in_context or distractor_replaces"
 
 CASES = [
-    # (id, summarizer, criteria expected to fail -> verdict, overall verdict)
+    # (id, summarizer, criteria expected to fail -> verdict, the tiny model's own verdict). A fact-recall failure
+    # alone would be ADJUST; it stays INCOMPLETE while train-completes, coherence and canary-leak, which can
+    # pivot, are not measured. A pivot needs nothing else.
     ("ledger-passes", "ledger", {}, "INCOMPLETE"),  # the other criteria were not selected
     ("identity-does-not-shrink", "tests.faults:identity_summarizer", {"compression": "pivot"}, "PIVOT"),
-    ("dropping-loses-facts", "tests.faults:fact_dropping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
-    ("swapping-substitutes", "tests.faults:distractor_swapping_summarizer", {"fact-recall": "adjust"}, "ADJUST"),
+    ("dropping-loses-facts", "tests.faults:fact_dropping_summarizer", {"fact-recall": "adjust"}, "INCOMPLETE"),
+    ("swapping-substitutes", "tests.faults:distractor_swapping_summarizer", {"fact-recall": "adjust"}, "INCOMPLETE"),
 ]
 
 
@@ -25,6 +27,7 @@ def test_planted_summarizer_fault_flips_the_right_criteria(tmp_path, name, summa
     decision = run_evals(tmp_path, "--summarizer", summarizer, "-k", CONTEXT_TESTS)
     assert decision.failing == failing, (
         f"--summarizer {summarizer}: expected failing {failing}, got {decision.failing}")
-    assert decision.verdict == verdict, f"--summarizer {summarizer}: expected {verdict}, got {decision.verdict}"
+    assert decision.own_verdict == verdict, f"--summarizer {summarizer}: expected {verdict}, got {decision.render()}"
+    assert decision.verdict == "INCOMPLETE", "--model auto on CPU: tiny stands in, nothing is decided for the plan"
     assert {"compression", "fact-recall"} <= set(decision.passed) | set(decision.failing), \
         "the compression criteria did not run at all"
