@@ -66,7 +66,7 @@ def test_an_unknown_me_is_one_line_naming_the_candidates_with_counts(tmp_path, c
 
 
 def test_me_with_only_internal_notes_is_told_about_the_flag():
-    with pytest.raises(ImportFailed, match="no usable messages.*1 internal notes.*--include-internal"):
+    with pytest.raises(ImportFailed, match="no usable messages.*1 internal note left out.*--include-internal"):
         import_export("zendesk", EXPORTS / "zendesk_ticket_comments.json", "Bram Okafor")
 
 

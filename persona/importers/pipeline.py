@@ -130,13 +130,14 @@ def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
     if mine:
         return
     authors = Counter(m.author_id for m in export.messages if m.kind in (KEPT, INTERNAL) and not m.generated)
-    shown = [f"{_shown_name(export, a)} {n}" for a, n in authors.most_common(CANDIDATES_SHOWN)]
+    shown = [f"{_shown_name(export, a)} {n} message{'s' * (n != 1)}" for a, n in authors.most_common(CANDIDATES_SHOWN)]
     more = f", and {len(authors) - len(shown)} more" if len(authors) > len(shown) else ""
-    candidates = f"(most active authors, with their messages: {', '.join(shown) or 'none'}{more})"
+    candidates = f"(most active authors: {', '.join(shown) or 'none'}{more})"
     if not me_ids:
         raise ImportFailed(path, f"--me {me!r} matches no author in this export {candidates}")
     internal = sum(1 for m in export.messages if m.author_id in me_ids and m.kind == INTERNAL)
-    hint = f"; {internal} internal notes are left out unless you pass --include-internal" if internal else ""
+    notes = f"{internal} internal note{'s' * (internal != 1)}"
+    hint = f"; {notes} left out unless you pass --include-internal" if internal else ""
     raise ImportFailed(path, f"--me {me!r} has no usable messages in this export{hint} {candidates}")
 
 
@@ -200,7 +201,8 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
                for p in pairing.pairs]
     if not records:
         internal = pairing.dropped[INTERNAL]
-        hint = f" ({internal} internal notes left out: --include-internal adds them)" if internal else ""
+        hint = f" ({internal} internal note{'s' * (internal != 1)} left out: --include-internal adds them)" \
+            if internal else ""
         raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "
                                  f"answers someone else within the time window{hint}")
     summary.dropped = pairing.dropped
