@@ -1,5 +1,6 @@
-"""Training on CPU with the tiny model: the LoRA path moves adapter weights, invalid data is refused before a
-model loads, and the config takes TOML and CLI overrides with clear errors."""
+"""Training with the tiny model (on the CPU path, and as CUDA twins where a GPU is): the LoRA path moves adapter
+weights, the full fine-tune trains every weight unquantized, invalid data is refused before a model loads, and
+the config takes TOML and CLI overrides with clear errors."""
 from __future__ import annotations
 
 import dataclasses
