@@ -1,6 +1,11 @@
 """Fixtures that pin the machine a test reasons about. The suite passes on a CPU host and on a CUDA host: a test
 about the CPU path pins it through the GPU edge (persona.device), whatever this host has; a test about the CUDA
-path runs only where CUDA is, and says so when it skips."""
+path runs only where CUDA is, and says so when it skips.
+
+Tests that train name `backend="hf"`, never auto: on a CUDA host auto is unsloth, whose FastLanguageModel
+patches transformers' model classes for the whole process (their forward then expects what unsloth attaches to
+its own models), so a later test's plain model, on CPU or CUDA, would run unsloth's code. Unsloth's training is
+checked by `pytest evals -m gpu` and scripts/bench_gpu.py, each in a process of its own."""
 from __future__ import annotations
 
 import pytest

@@ -107,8 +107,8 @@ def test_half_written_checkpoints_are_ignored_and_resume_continues(tmp_path):
     from persona.train import COMPLETE, last_checkpoint, train
     from persona.training_log import read_log
 
-    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), run_name="r", max_steps=4, logging_steps=1,
-                                       warmup_steps=0, save_steps=2, learning_rate=1e-3)
+    config = TrainConfig.from_settings(model="tiny", backend="hf", output_dir=str(tmp_path), run_name="r", max_steps=4,
+                                       logging_steps=1, warmup_steps=0, save_steps=2, learning_rate=1e-3)
     train(config)
     checkpoints = tmp_path / "r" / "checkpoints"
     assert all((checkpoints / f"checkpoint-{n}" / COMPLETE).exists() for n in (2, 4))
