@@ -46,7 +46,8 @@ class Hyperparameters:
     max_seq_length: int = 2048
     """Tokens per training row; longer rows are cut at the end (never losing the whole answer)."""
     load_in_4bit: bool = True
-    """QLoRA: 4-bit base weights on CUDA (bitsandbytes); ignored on CPU."""
+    """QLoRA: 4-bit base weights under LoRA on CUDA (bitsandbytes); ignored on CPU and by a full fine-tune,
+    whose weights are all trained (persona.backends.hf.loading)."""
     finetune: str = "lora"
     """"lora" (adapters on target_modules, the seed's method) or "full" (every weight; the tiny smoke model,
     whose random base gives a low-rank update nothing to steer)."""

@@ -1,6 +1,6 @@
-"""Greedy decoding of Qwen3 models from a static KV cache, one CUDA graph per bucketed shape.
+"""Greedy decoding of Qwen3 and Llama models from a static KV cache, one CUDA graph per bucketed shape.
 
-    decoder = StaticDecoder.for_model(model)        # None when the model is not a plain Qwen3
+    decoder = StaticDecoder.for_model(model)        # None when the model is not a plain Qwen3 or Llama
     new_ids = decoder.generate(input_ids, attention_mask, max_new_tokens=256, eos_id=eos)
 
 transformers' generate launches hundreds of small kernels per token from Python (26.6 tok/s at batch 1 on
@@ -25,6 +25,8 @@ CHECK_EVERY = 16
 """Tokens between host checks for "every row has ended its turn" (each check waits for the GPU)."""
 MAX_STATES = 4
 """Buckets kept alive at once (each holds a KV cache and a graph); the oldest is dropped first."""
+ARCHITECTURES = ("qwen3", "llama")
+"""model_type values it decodes: Qwen3 (the plan's model, the tiny one) and Llama (smollm2-135m)."""
 
 
 def batch_bucket(n: int) -> int:
@@ -40,12 +42,13 @@ def length_bucket(n: int, multiple: int = LENGTH_MULTIPLE) -> int:
 
 
 def unsupported(model) -> str | None:
-    """Why this decoder cannot run `model` (None when it can): Qwen3, default RoPE, plain bf16/fp32 linears."""
+    """Why this decoder cannot run `model` (None when it can): Qwen3 or Llama, default RoPE, plain unbiased
+    bf16/fp32 linears."""
     import torch
 
     config = getattr(model, "config", None)
-    if getattr(config, "model_type", None) != "qwen3":
-        return "not a Qwen3 model"
+    if getattr(config, "model_type", None) not in ARCHITECTURES:
+        return "not a Qwen3 or Llama model"
     if (getattr(config, "rope_parameters", None) or {}).get("rope_type", "default") != "default":
         return "RoPE scaling"
     if getattr(config, "use_sliding_window", False) or getattr(config, "hidden_act", "silu") != "silu":
@@ -57,6 +60,8 @@ def unsupported(model) -> str | None:
         for linear in (*_attention_linears(layer), *_mlp_linears(layer)):
             if type(linear) is not torch.nn.Linear:
                 return f"{type(linear).__name__} projections (adapters or quantized weights)"
+            if linear.bias is not None:
+                return "projections with a bias"
     return None
 
 
@@ -87,7 +92,7 @@ class Dims:
 
 
 def rms_norm(x, weight, eps: float):
-    """Qwen3RMSNorm: normalize in float32, scale in the input's dtype."""
+    """Qwen3RMSNorm and LlamaRMSNorm: normalize in float32, scale in the input's dtype."""
     import torch
 
     normed = x.float()
@@ -265,9 +270,9 @@ class StaticDecoder:
         q = F.linear(h, a.q_proj.weight).view(batch, length, dims.heads, dims.head_dim)
         k = F.linear(h, a.k_proj.weight).view(batch, length, dims.kv_heads, dims.head_dim)
         v = F.linear(h, a.v_proj.weight).view(batch, length, dims.kv_heads, dims.head_dim)
-        q = rms_norm(q, a.q_norm.weight, dims.eps).transpose(1, 2)
-        k = rms_norm(k, a.k_norm.weight, dims.eps).transpose(1, 2)
-        return rotate(q, cos, sin), rotate(k, cos, sin), v.transpose(1, 2)
+        if hasattr(a, "q_norm"):  # Qwen3 normalizes each head's query and key; Llama does not
+            q, k = rms_norm(q, a.q_norm.weight, dims.eps), rms_norm(k, a.k_norm.weight, dims.eps)
+        return rotate(q.transpose(1, 2), cos, sin), rotate(k.transpose(1, 2), cos, sin), v.transpose(1, 2)
 
     def _finish_layer(self, layer, x, attended):
         import torch.nn.functional as F

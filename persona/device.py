@@ -2,13 +2,20 @@
 
 Every CUDA check in the package is `device.cuda_available()`, so a test that patches this one function sees
 the whole package take the GPU or the CPU path. Unsloth patches transformers, trl and peft when it is
-imported, so it is imported here, once, before they are used (`import_unsloth()`).
+imported, so it is imported here, once, before they are used (`import_unsloth()`). What torch.compile and
+Triton build and autotune on the GPU is kept on disk, keyed by the libraries and the GPU, so that the next
+run of the same shapes starts warm (`persist_compile_caches()`).
 
 torch is imported inside each function: `persona --help` and the CLI's start-up never load it.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
+import os
+import re
+from collections.abc import MutableMapping
+from pathlib import Path
 
 
 def cuda_available() -> bool:
@@ -74,3 +81,42 @@ def import_unsloth():
     import unsloth
 
     return unsloth
+
+
+def compile_cache_key(torch_version: str, triton_version: str, gpu: str) -> str:
+    """One folder per torch, Triton and GPU: compiled kernels and autotuned choices hold only for the three."""
+    return re.sub(r"[^a-z0-9.]+", "-", f"torch {torch_version} triton {triton_version} {gpu}".lower()).strip("-")
+
+
+def compile_cache_settings(folder: Path) -> dict[str, str]:
+    """The variables that put inductor's caches (FX graphs, autotuning) and Triton's (kernels, and with
+    TRITON_CACHE_AUTOTUNING its autotuner's choices too, read when a kernel is defined) under `folder`."""
+    folder = folder.resolve()
+    return {"TORCHINDUCTOR_CACHE_DIR": str(folder / "inductor"), "TRITON_CACHE_DIR": str(folder / "triton"),
+            "TRITON_CACHE_AUTOTUNING": "1"}
+
+
+def persist_compile_caches(root: Path, environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
+    """On CUDA, point the compile and autotune caches at root/<compile_cache_key> (their defaults live under
+    /tmp and ~/.triton, lost with the machine); a variable already set is left as the user set it. Call it
+    before anything compiles or defines a Triton kernel (unsloth's import does). Returns what it set."""
+    environ = os.environ if environ is None else environ
+    if not cuda_available():
+        return {}
+    import torch
+
+    key = compile_cache_key(torch.__version__, _version("triton", "pytorch-triton"), gpu_name() or "gpu")
+    chosen = {name: value for name, value in compile_cache_settings(Path(root) / key).items()
+              if name not in environ}
+    environ.update(chosen)
+    return chosen
+
+
+def _version(*distributions: str) -> str:
+    """The first installed distribution's version, or "none"."""
+    for name in distributions:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "none"

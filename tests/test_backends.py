@@ -8,17 +8,9 @@ import sys
 
 import pytest
 
-from persona import backends, device
+from persona import backends
+from persona.backends import hf
 from persona.config import Hyperparameters, TrainConfig, load_config
-
-
-@pytest.fixture
-def machine(monkeypatch):
-    """Patch what the GPU edge sees: (cuda, unsloth installed)."""
-    def set_machine(cuda: bool, unsloth: bool) -> None:
-        monkeypatch.setattr(device, "cuda_available", lambda: cuda)
-        monkeypatch.setattr(device, "unsloth_installed", lambda: unsloth)
-    return set_machine
 
 
 def test_the_package_modules_are_the_backends():
@@ -46,6 +38,60 @@ def test_auto_passes_over_a_backend_that_cannot_train_the_settings(machine):
     assert backends.choose("unsloth", full).name == "unsloth", "a named backend is taken as asked"
     with pytest.raises(ValueError, match="trains LoRA adapters only"):
         backends.get("unsloth").prepare(TrainConfig.from_settings(finetune="full"), None)
+
+
+LOADING_CASES = [
+    ("cuda, LoRA: QLoRA's 4-bit base", dict(), True, (True, "bfloat16")),
+    ("cuda, LoRA without 4-bit: a bf16 base", dict(load_in_4bit=False), True, (False, "bfloat16")),
+    ("cuda, full: every weight trained, never 4-bit", dict(finetune="full"), True, (False, "float32")),
+    ("cuda, full without 4-bit", dict(finetune="full", load_in_4bit=False), True, (False, "float32")),
+    ("cpu, LoRA: load_in_4bit ignored", dict(), False, (False, "float32")),
+    ("cpu, full", dict(finetune="full"), False, (False, "float32")),
+]
+
+
+@pytest.mark.parametrize("case", LOADING_CASES, ids=lambda c: c[0])
+def test_hf_quantizes_only_a_base_it_trains_adapters_on(case):
+    _, settings, cuda, (quantize, dtype) = case
+    plan = hf.loading(Hyperparameters(**settings), cuda)
+    assert (plan.quantize_4bit, plan.dtype) == (quantize, dtype)
+
+
+@pytest.mark.parametrize("requested", ["auto", "hf"])
+def test_the_tiny_models_full_fine_tune_on_cuda_goes_to_hf_unquantized(machine, requested):
+    """`persona evaluate --model tiny` on a GPU: peft refuses to fine-tune 4-bit weights fully, so the hf
+    backend must not quantize what it trains whole (it did, and train-completes errored on an H100)."""
+    from persona.harness.training import TINY_TRAINING
+
+    machine(True, True)
+    hp = Hyperparameters(**TINY_TRAINING, backend=requested)
+    assert backends.choose(requested, hp).name == "hf"
+    assert hf.loading(hp, cuda=True) == hf.Loading(quantize_4bit=False, dtype="float32")
+
+
+class Quantized(Exception):
+    """Raised where the hf backend would build its 4-bit config."""
+
+
+@pytest.mark.parametrize("finetune,quantized", [("full", False), ("lora", True)])
+def test_hf_prepare_follows_the_loading_decision_on_cuda(machine, monkeypatch, finetune, quantized):
+    """On a CUDA machine (patched: this host may have none) the hf backend loads the tiny model whole in fp32
+    for a full fine-tune, and asks for 4-bit weights only under LoRA."""
+    import torch
+
+    from persona.models import resolve
+
+    machine(True)
+    monkeypatch.setattr(hf, "_nf4", lambda: (_ for _ in ()).throw(Quantized()))
+    config = TrainConfig.from_settings(model="tiny", finetune=finetune)
+    if quantized:
+        with pytest.raises(Quantized):
+            hf.prepare(config, resolve("tiny"))
+        return
+    model, _ = hf.prepare(config, resolve("tiny"))
+    params = list(model.parameters())
+    assert all(p.dtype == torch.float32 and p.requires_grad for p in params), "every weight trainable, in fp32"
+    assert not getattr(model, "is_loaded_in_4bit", False)
 
 
 @pytest.mark.parametrize("requested,imported", [(None, True), ("auto", True), ("unsloth", True), ("hf", False),

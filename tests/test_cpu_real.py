@@ -13,13 +13,11 @@ from persona.models import SMOLLM2, auto_model
 from tests.helpers import ROOT
 
 
-def test_auto_is_smollm2_on_cpu_and_tiny_only_for_the_smoke_run(monkeypatch):
-    import torch
-
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+def test_auto_is_smollm2_on_cpu_and_tiny_only_for_the_smoke_run(machine):
+    machine(False)
     assert auto_model() == SMOLLM2
     assert auto_model(real_on_cpu=False) == "tiny"
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    machine(True)
     assert auto_model() != SMOLLM2, "with CUDA the job fine-tunes the plan's model"
 
 

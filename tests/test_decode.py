@@ -1,4 +1,5 @@
-"""persona.decode: bucketing, and the static-cache decoder against transformers' generate (tiny model, CPU)."""
+"""persona.decode: bucketing, and the static-cache decoder against transformers' generate (the tiny Qwen3 model
+and a tiny Llama with its tokenizer, CPU)."""
 from __future__ import annotations
 
 import pytest
@@ -16,19 +17,36 @@ def test_length_bucket(tokens, bucket):
     assert length_bucket(tokens) == bucket
 
 
-@pytest.fixture(scope="module")
-def tiny():
+def _scrambled(model):
     import torch
 
+    torch.manual_seed(0)
+    with torch.no_grad():  # the untrained tiny model repeats one token; large random weights do not
+        for name, weight in model.named_parameters():
+            if "norm" not in name:
+                weight.normal_(0.0, 0.5)
+    return model
+
+
+@pytest.fixture(scope="module")
+def tiny():
     from persona.models import load
 
     loaded = load("tiny", device="cpu")
-    torch.manual_seed(0)
-    with torch.no_grad():  # the untrained tiny model repeats one token; large random weights do not
-        for name, weight in loaded.model.named_parameters():
-            if "norm" not in name:
-                weight.normal_(0.0, 0.5)
-    return loaded.model, loaded.tokenizer
+    return _scrambled(loaded.model), loaded.tokenizer
+
+
+@pytest.fixture(scope="module")
+def tiny_llama(tiny):
+    """The tiny model's shape as a Llama (smollm2's architecture: no per-head query and key norms)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    qwen = tiny[0].config
+    config = LlamaConfig(vocab_size=qwen.vocab_size, hidden_size=64, intermediate_size=256, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, head_dim=16, rope_theta=100000.0,
+                         tie_word_embeddings=True, bos_token_id=qwen.bos_token_id, eos_token_id=qwen.eos_token_id,
+                         pad_token_id=qwen.pad_token_id)
+    return _scrambled(LlamaForCausalLM(config).eval()), tiny[1]
 
 
 def _prompts(tokenizer, texts):
@@ -40,10 +58,12 @@ def _prompts(tokenizer, texts):
     return tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
 
 
-def test_matches_transformers_generate_on_a_left_padded_batch(tiny):
+@pytest.mark.parametrize("architecture", ["tiny", "tiny_llama"])
+def test_matches_transformers_generate_on_a_left_padded_batch(architecture, request):
     import torch
 
-    model, tokenizer = tiny
+    model, tokenizer = request.getfixturevalue(architecture)
+    assert unsupported(model) is None, unsupported(model)
     inputs = _prompts(tokenizer, ["Where do you live?", "What did you decide about the job offer in Berlin last "
                                   "spring, and why?", "Hi"])
     new = 24
@@ -67,9 +87,15 @@ def test_stops_once_every_row_ended_its_turn(tiny):
 
 
 def test_unsupported_models_are_named():
+    import torch
+
     from persona.models import load
 
     loaded = load("tiny", device="cpu")
     assert unsupported(loaded.model) is None
-    loaded.model.config.model_type = "llama"
-    assert unsupported(loaded.model) == "not a Qwen3 model"
+    loaded.model.config.model_type = "gpt2"
+    assert unsupported(loaded.model) == "not a Qwen3 or Llama model"
+    loaded.model.config.model_type = "qwen3"
+    linear = loaded.model.model.layers[0].self_attn.q_proj
+    linear.bias = torch.nn.Parameter(linear.weight.new_zeros(linear.out_features))
+    assert unsupported(loaded.model) == "projections with a bias"

@@ -94,7 +94,9 @@ def test_an_installed_wheel_evaluates_from_another_folder(wheel, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site), "HF_HUB_OFFLINE": "1",
+    # the installed copy comes first; what PYTHONPATH held stays behind it (a host's libraries may live there)
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path, "HF_HUB_OFFLINE": "1",
            "PERSONA_CACHE": str(ROOT / "models" / "cache")}
     where = subprocess.run([sys.executable, "-c", "import persona.shipped as s; print(s.EVALS)"], cwd=elsewhere,
                            env=env, capture_output=True, text=True, timeout=60)

@@ -29,8 +29,8 @@ def resolve_count(monkeypatch):
 def test_a_cached_training_run_resolves_its_model_once(tmp_path, resolve_count):
     from persona.runs import load_trained, train_cached
 
-    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path / "out"), max_steps=1, logging_steps=1,
-                                       warmup_steps=0)
+    config = TrainConfig.from_settings(model="tiny", backend="hf", output_dir=str(tmp_path / "out"), max_steps=1,
+                                       logging_steps=1, warmup_steps=0)
     result, reused = train_cached(config, runs_dir=tmp_path / "runs", log=lambda line: None)
     assert not reused and resolve_count == ["tiny"], "the key and the run share one resolution"
     again, reused = train_cached(config, runs_dir=tmp_path / "runs", log=lambda line: None)

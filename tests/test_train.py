@@ -1,5 +1,6 @@
-"""Training on CPU with the tiny model: the LoRA path moves adapter weights, invalid data is refused before a
-model loads, and the config takes TOML and CLI overrides with clear errors."""
+"""Training with the tiny model (on the CPU path, and as CUDA twins where a GPU is): the LoRA path moves adapter
+weights, the full fine-tune trains every weight unquantized, invalid data is refused before a model loads, and
+the config takes TOML and CLI overrides with clear errors."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,16 +13,18 @@ from persona.data import DataError
 from tests.helpers import FIXTURES, ROOT
 
 
-def test_lora_training_moves_adapter_weights_and_writes_the_run(tmp_path):
+def test_lora_training_moves_adapter_weights_and_writes_the_run(tmp_path, each_machine):
+    """The hf backend's LoRA path: fp32 on CPU, a 4-bit base on CUDA (QLoRA)."""
     import torch
     from safetensors.torch import load_file
 
     from persona.train import train
 
-    config = TrainConfig.from_settings(model="tiny", output_dir=str(tmp_path), run_name="lora", max_steps=6,
-                                       logging_steps=2, warmup_steps=1, learning_rate=1e-2, save_steps=3)
+    config = TrainConfig.from_settings(model="tiny", backend="hf", output_dir=str(tmp_path), run_name="lora",
+                                       max_steps=6, logging_steps=2, warmup_steps=1, learning_rate=1e-2, save_steps=3)
     result = train(config)
     assert result.backend == "hf" and result.n_rows == 50
+    assert next(result.model.parameters()).device.type == each_machine
     weights = load_file(result.adapter_dir / "adapter_model.safetensors")
     lora_b = [w for name, w in weights.items() if "lora_B" in name]
     assert lora_b and any(torch.count_nonzero(w) > 0 for w in lora_b), "LoRA B starts at zero and must move"
@@ -30,6 +33,26 @@ def test_lora_training_moves_adapter_weights_and_writes_the_run(tmp_path):
     assert {"loss", "learning_rate", "seconds_per_step", "memory"} <= set(log[0])
     assert json.loads((result.run_dir / "config.json").read_text())["max_steps"] == 6
     assert (result.run_dir / "checkpoints").is_dir(), "checkpoints are written for --resume"
+
+
+@pytest.mark.parametrize("backend", ["auto", "hf"])
+def test_the_tiny_full_fine_tune_trains_every_weight_unquantized(tmp_path, each_machine, backend):
+    """The smoke run's method (finetune = "full") through `auto` and `--backend hf`: on CUDA too, hf takes it
+    (unsloth trains adapters only) and never quantizes the weights it trains; the loss falls."""
+    import torch
+
+    from persona.train import train
+
+    config = TrainConfig.from_settings(model="tiny", backend=backend, finetune="full", output_dir=str(tmp_path),
+                                       run_name=backend, max_steps=8, logging_steps=2, warmup_steps=0,
+                                       learning_rate=2e-2, save_steps=1000)
+    result = train(config)
+    params = list(result.model.parameters())
+    assert result.backend == "hf" and params[0].device.type == each_machine
+    assert all(p.dtype == torch.float32 and p.requires_grad for p in params), "every weight trained, in fp32"
+    assert not getattr(result.model, "is_loaded_in_4bit", False)
+    assert result.losses[-1] < result.losses[0] - 0.5, f"the loss must fall: {result.losses}"
+    assert not (result.adapter_dir / "adapter_config.json").exists(), "a full fine-tune saves the whole model"
 
 
 def test_invalid_data_is_refused_before_a_model_loads(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
-"""Training faults on CPU with the tiny model: Ctrl-C says how to resume, a full disk leaves no partial
-checkpoint, a resumed log holds each step once, and --resume on a finished run does nothing."""
+"""Training faults with the tiny model, on this host's machine through the hf backend: Ctrl-C says how to resume,
+a full disk leaves no partial checkpoint, a resumed log holds each step once, and --resume on a finished run
+does nothing."""
 from __future__ import annotations
 
 import errno
@@ -10,7 +11,8 @@ import pytest
 from persona.cli import main as persona_main
 from persona.config import TrainConfig
 
-FAST = dict(model="tiny", run_name="r", logging_steps=1, warmup_steps=0, save_steps=2, learning_rate=1e-3)
+FAST = dict(model="tiny", backend="hf", run_name="r", logging_steps=1, warmup_steps=0, save_steps=2, learning_rate=1e-3)
+"""backend hf on every host: see tests/conftest.py."""
 
 
 def _steps(run_dir):
@@ -40,7 +42,7 @@ def test_resume_on_a_finished_run_is_a_no_op_that_says_so(tmp_path, capsys):
     config = TrainConfig.from_settings(output_dir=str(tmp_path), max_steps=3, **FAST)
     train(config)
     log_before = (config.run_dir / "training.log").read_text()
-    argv = ["train", "--model", "tiny", "--set", f"output_dir={tmp_path}", "--set", "run_name=r", "--set",
+    argv = ["train", "--model", "tiny", "--backend", "hf", "--set", f"output_dir={tmp_path}", "--set", "run_name=r", "--set",
             "max_steps=3", "--set", "logging_steps=1", "--set", "save_steps=2", "--resume"]
     assert persona_main(argv) == 0
     assert "already finished 3 of 3 steps; nothing to do" in capsys.readouterr().out
@@ -64,7 +66,7 @@ def test_disk_full_during_a_checkpoint_leaves_no_partial_checkpoint(tmp_path, mo
         return marker
 
     monkeypatch.setattr(train_module, "_complete_marker", full_disk_at_step_4)
-    argv = ["train", "--model", "tiny", "--set", f"output_dir={tmp_path}", "--set", "run_name=r", "--set",
+    argv = ["train", "--model", "tiny", "--backend", "hf", "--set", f"output_dir={tmp_path}", "--set", "run_name=r", "--set",
             "max_steps=6", "--set", "logging_steps=1", "--set", "save_steps=2", "--set", "warmup_steps=0"]
     assert persona_main(argv) == 2
     lines = [line for line in capsys.readouterr().err.split("\n") if "persona train" in line]  # not the bars
@@ -87,7 +89,7 @@ def test_ctrl_c_names_the_last_checkpoint_and_how_to_resume(with_checkpoint, tmp
         raise KeyboardInterrupt
 
     monkeypatch.setattr(train_module, "train", interrupted)
-    argv = ["train", "--model", "tiny", "--set", f"output_dir={tmp_path}", "--set", "run_name=r"]
+    argv = ["train", "--model", "tiny", "--backend", "hf", "--set", f"output_dir={tmp_path}", "--set", "run_name=r"]
     assert persona_main(argv) == 130
     err = capsys.readouterr().err.strip()
     assert err.startswith("persona train: interrupted; ") and len(err.split("\n")) == 1, err

@@ -4,7 +4,8 @@ A backend module defines `BACKEND = Backend(...)`; the registry finds it, and `-
 harness), the config's check and `train()` read the registry, so adding a backend is adding one module here.
 Backend modules import their libraries inside functions: the registry is read when the CLI builds its parser.
 
-    hf        transformers + peft: LoRA or full fine-tuning; 4-bit bitsandbytes on CUDA, full precision on CPU
+    hf        transformers + peft: LoRA or full fine-tuning; under LoRA on CUDA a 4-bit bitsandbytes base, a full
+              fine-tune in fp32 weights; full precision on CPU
     unsloth   Unsloth's FastLanguageModel, 4-bit QLoRA (CUDA only)
 """
 from __future__ import annotations

@@ -1,10 +1,33 @@
-"""The hf backend: transformers + peft. LoRA adapters (or, with finetune = "full", every weight); on CUDA the base
-in 4-bit bitsandbytes (QLoRA, what users would otherwise pick), on CPU in full precision."""
+"""The hf backend: transformers + peft. LoRA adapters (or, with finetune = "full", every weight); on CUDA a LoRA
+base in 4-bit bitsandbytes (QLoRA, what users would otherwise pick), a fully fine-tuned model in fp32 weights
+under the trainer's bf16 autocast; on CPU full precision."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from persona import device
 from persona.backends import Backend
 from persona.models import load_tokenizer
+
+
+@dataclass(frozen=True)
+class Loading:
+    """How the base model is loaded for training."""
+    quantize_4bit: bool
+    """4-bit NormalFloat base weights (bitsandbytes), frozen under LoRA adapters."""
+    dtype: str
+    """torch dtype name of the loaded weights: "bfloat16" or "float32"."""
+
+
+def loading(hparams, cuda: bool) -> Loading:
+    """The loading decision, from the settings and the machine alone. 4-bit only under LoRA on CUDA with
+    load_in_4bit: a full fine-tune trains every weight, and 4-bit weights cannot be trained (peft refuses:
+    "You cannot perform fine-tuning on purely quantized models"). Weights that are trained whole stay fp32
+    under the trainer's bf16 autocast: next to a weight of 0.05 bf16's step is 2.4e-4, so an update under half
+    of it rounds to nothing. A frozen base under adapters on CUDA is bf16; CPU is fp32 throughout."""
+    full = hparams.finetune == "full"
+    return Loading(quantize_4bit=cuda and hparams.load_in_4bit and not full,
+                   dtype="bfloat16" if cuda and not full else "float32")
 
 
 def prepare(config, source):
@@ -14,12 +37,12 @@ def prepare(config, source):
     hp = config.hparams
     tokenizer = load_tokenizer(source)
     cuda = device.cuda_available()
-    quantize = cuda and hp.load_in_4bit
-    kwargs = {"dtype": device.compute_dtype()}
-    if quantize:
+    plan = loading(hp, cuda)
+    kwargs = {"dtype": getattr(torch, plan.dtype)}
+    if plan.quantize_4bit:
         kwargs["quantization_config"] = _nf4()
     model = AutoModelForCausalLM.from_pretrained(source.path, **kwargs)
-    if quantize:
+    if plan.quantize_4bit:
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=hp.gradient_checkpointing)

@@ -1,12 +1,15 @@
 """The unsloth backend: Unsloth's FastLanguageModel in 4-bit with the seed's LoRA settings (CUDA only).
 
 Unsloth patches transformers, trl and peft when imported, so `import_first` imports it (persona.device) before
-the model source is resolved; it applies its own (offloaded) gradient checkpointing in get_peft_model.
+the model source is resolved, once the compile and autotune caches point under the model cache (its Triton
+kernels and torch.compile'd functions are most of a run's warm-up); it applies its own (offloaded) gradient
+checkpointing in get_peft_model.
 """
 from __future__ import annotations
 
 from persona import device
 from persona.backends import Backend
+from persona.models import cache_root
 
 
 def prepare(config, source):
@@ -28,6 +31,12 @@ def prepare(config, source):
     return model, tokenizer
 
 
+def import_first():
+    """The unsloth module, imported with the compile caches under models/cache/compile/ (or PERSONA_CACHE's)."""
+    device.persist_compile_caches(cache_root() / "compile")
+    return device.import_unsloth()
+
+
 def refuses(hparams) -> str:
     return "" if hparams.finetune == "lora" else "the unsloth backend trains LoRA adapters only (finetune = \"lora\")"
 
@@ -47,5 +56,5 @@ def probe() -> tuple[bool, str]:
 
 
 BACKEND = Backend(name="unsloth", prepare=prepare, available=available, auto_rank=1,
-                  import_first=device.import_unsloth, trainer_checkpointing=False, probe=probe,
+                  import_first=import_first, trainer_checkpointing=False, probe=probe,
                   refuses=refuses)
