@@ -3,9 +3,9 @@ it was trained on for *that* prompt than to the other prompts' answers, and by m
 On failure: ADJUST (more steps, another learning rate).
 
 Measured (persona.measures.quality.memorization) over all training prompts, asked with thinking off so the
-answer is compared with the trained answer: the paired margin own - shuffled (rapidfuzz's normalized Indel
-similarity to the prompt's own trained answer minus the mean to every other prompt's), and that margin's gain
-over the base model's on the same prompts. A constant answer, or another prompt's answer, has no margin. Each
+answer is compared with the trained answer: the paired margin own - shuffled (the share of the prompt's own
+trained answer's content words the answer uses, minus the mean share of every other prompt's), and that
+margin's gain over the base model's on the same prompts. A constant answer, or another prompt's answer, has no margin. Each
 is decided on its 95% bootstrap interval. Bars: persona.criteria (docs/calibration.md has the distributions).
 """
 from __future__ import annotations

@@ -138,23 +138,29 @@ CRITERIA: Mapping[str, Criterion] = _registry(
               kinds=frozenset({"synthetic", "real"}), needs_cuda=True),
     Criterion("memorization", "regenerated training answers closer to their own trained answer than to others'", ADJUST,
               "Exact recall (memorization check)", {
-                  "margin": Threshold(0.05, ">=", "similarity margin, own trained answer minus the others'",
-                                      by_kind={"tiny": 0.3},
-                                      why="every training prompt, paired, 95% interval (docs/calibration.md)"),
-                  "gain_over_base": Threshold(0.03, ">=", "margin gained over the base model's",
-                                              why="the base model's margin on the same prompts is the floor")},
+                  "margin": Threshold(0.06, ">=", "coverage margin, own trained answer minus the others'",
+                                      by_kind={"tiny": 0.5},
+                                      why="smollm2-135m, 50 prompts (docs/calibration.md): base 0.011 [0.003, "
+                                          "0.021], fine-tune 0.136 [0.097, 0.183], degenerate outputs <= 0.011; "
+                                          "the bar between the base model's top and the fine-tune's bottom. The "
+                                          "tiny model regenerates verbatim (~0.9) or nothing (~0)"),
+                  "gain_over_base": Threshold(0.04, ">=", "margin gained over the base model's",
+                                              why="fine-tune 0.125 [0.084, 0.173]; the base model is 0 by definition")},
               kinds=frozenset({"tiny", "real"}), version=3),
     Criterion("coherence", "answers are answers (no loop, no echo) and about their own prompt", ADJUST,
               "Model quality terrible even on toy set", {
-                  "coherent_share": Threshold(0.8, ">=", "share of test and generic answers coherent",
+                  "coherent_share": Threshold(0.6, ">=", "share of test and generic answers coherent",
                                               pivot_if=("<", 0.5),
-                                              why="pivot only when the whole 95% interval is under 0.5")},
+                                              why="smollm2-135m, 50 prompts (docs/calibration.md): base 0.24 [0.14, "
+                                                  "0.37], fine-tune 0.90 [0.79, 0.96], degenerate outputs <= 0.10 "
+                                                  "[.., 0.21]; pivot only when the whole interval is under 0.5")},
               kinds=REAL, version=2),
     Criterion("style", "answers' character n-gram profile moves from the base model's toward the person's", ADJUST,
               "Does it sound like you?", {
-                  "gap_closed": Threshold(0.2, ">=", "of the gap from the base model to the person's held-out writing",
-                                          why="stylometric profile, paired over prompts, 95% interval "
-                                              "(docs/calibration.md)")},
+                  "gap_closed": Threshold(0.5, ">=", "of the gap from the base model to the person's held-out writing",
+                                          why="smollm2-135m, 48 prompts (docs/calibration.md): base 0 by "
+                                              "definition, fine-tune 1.37 [1.01, 2.05], lorem ipsum, echo, empty "
+                                              "and loops below 0; half the gap")},
               kinds=REAL, version=3),
     Criterion("facts", "fact probes answered with the person's key facts, matched as values", ADJUST,
               "Does it know facts about you?", {
