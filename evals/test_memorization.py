@@ -1,45 +1,28 @@
-"""Exit criterion `memorization`: asked three training prompts again, the fine-tuned model answers close to
-what it was trained on (rapidfuzz token_sort_ratio). On failure: ADJUST (more steps, another learning rate).
+"""Exit criterion `memorization`: asked every training prompt again, the fine-tuned model answers closer to what
+it was trained on for *that* prompt than to the other prompts' answers, and by more than the base model does.
+On failure: ADJUST (more steps, another learning rate).
 
-Threshold (persona.criteria): calibrated on smollm2-135m (docs/calibration.md), where the base model scores
-0.25 against the trained answers and the fine-tune 0.43 (per prompt 0.17-0.63), so 0.35 tells "training took"
-from "nothing learned". The tiny model has only its training data to say anything at all, so it is held to
-near-verbatim recall (0.8): measured, a tiny run that learned scores 1.0 on all three, one cut short at loss
-1.3 scores 0.0-0.4.
+Measured (persona.measures.quality.memorization) over all training prompts, asked with thinking off so the
+answer is compared with the trained answer: the paired margin own - shuffled (the share of the prompt's own
+trained answer's content words the answer uses, minus the mean share of every other prompt's), and that
+margin's gain over the base model's on the same prompts. A constant answer, or another prompt's answer, has no margin. Each
+is decided on its 95% bootstrap interval. Bars: persona.criteria (docs/calibration.md has the distributions).
 """
 from __future__ import annotations
 
-import statistics
-from pathlib import Path
-
 import pytest
 
-from persona.data import load_jsonl
-from persona.harness.answers import MAX_NEW_TOKENS, answer_all
-from persona.metrics import similarity
-
+from persona.measures import quality
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("memorization")]
-N_PROMPTS = 3
 
 
-def pick_prompts(examples, n: int = N_PROMPTS):
-    """One example per category in file order (style, fact, decision), so every rendering path is checked."""
-    chosen = []
-    for category in ("style", "fact", "decision"):
-        chosen += [e for e in examples if e.category == category][:1]
-    return (chosen + [e for e in examples if e not in chosen])[:n]
-
-
-def test_memorization(pytestconfig, trained_model, criterion, transcript):
-    examples = pick_prompts(load_jsonl(Path(pytestconfig.getoption("train_data"))))
-    answers = answer_all(trained_model.model, trained_model.tokenizer, examples, max_new_tokens=MAX_NEW_TOKENS,
-                         label="memorization prompts")
-    scores = []
-    for example, generation in zip(examples, answers):
-        reference = example.messages[-1]["content"]
-        score = similarity(generation.answer, reference)
-        scores.append(score)
-        transcript.append((f"memorization ({example.category}) {example.where}", example.messages[-2]["content"],
-                           generation.text, f"similarity {score:.3f} to the trained answer: {reference}"))
-    criterion.check(statistics.fmean(scores), detail=f"each: {', '.join(f'{s:.2f}' for s in scores)}")
+def test_memorization(train_prompts, answer_book, criterion, transcript):
+    tuned = answer_book.get(train_prompts)
+    base = answer_book.get(train_prompts, "base")
+    for prompt, answer in list(zip(train_prompts, tuned))[:3]:
+        transcript.append((f"memorization {prompt.id}", prompt.asked, answer.answer,
+                           f"trained answer: {prompt.reference}"))
+    measured = quality.memorization(train_prompts, tuned, base)
+    criterion.judge(measured["margin"], "margin")
+    criterion.judge(measured["gain_over_base"], "gain_over_base")

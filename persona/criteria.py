@@ -139,31 +139,42 @@ CRITERIA: Mapping[str, Criterion] = _registry(
     Criterion("vram-infer", "peak inference VRAM, device-wide", ADJUST, "VRAM usage acceptable (<8GB inference)", {
         "peak_gb": Threshold(8.0, "<", "GB (10**9 B)", why="the seed's budget")},
               kinds=frozenset({"synthetic", "real"}), needs_cuda=True),
-    Criterion("memorization", "regenerated training answers similar to the originals (rapidfuzz)", ADJUST,
+    Criterion("memorization", "regenerated training answers closer to their own trained answer than to others'", ADJUST,
               "Exact recall (memorization check)", {
-                  "similarity": Threshold(0.35, ">=", "mean similarity", by_kind={"tiny": 0.8},
-                                          why="calibrated on smollm2-135m (docs/calibration.md): the base model "
-                                              "(no fine-tune) 0.25, the fine-tune 0.43, midpoint 0.34; the tiny "
-                                              "model has only its training data, so verbatim")},
-              kinds=frozenset({"tiny", "real"}), version=2),
-    Criterion("coherence", "test answers non-empty, not looping, on topic", ADJUST,
+                  "margin": Threshold(0.06, ">=", "coverage margin, own trained answer minus the others'",
+                                      by_kind={"tiny": 0.5},
+                                      why="smollm2-135m, 50 prompts (docs/calibration.md): base 0.011 [0.003, "
+                                          "0.021], fine-tune 0.136 [0.097, 0.183], degenerate outputs <= 0.011; "
+                                          "the bar between the base model's top and the fine-tune's bottom. The "
+                                          "tiny model regenerates verbatim (~0.9) or nothing (~0)"),
+                  "gain_over_base": Threshold(0.04, ">=", "margin gained over the base model's",
+                                              why="fine-tune 0.125 [0.084, 0.173]; the base model is 0 by definition")},
+              kinds=frozenset({"tiny", "real"}), version=3),
+    Criterion("coherence", "answers are answers (no loop, no echo) and about their own prompt", ADJUST,
               "Model quality terrible even on toy set", {
-                  "coherent_share": Threshold(0.8, ">=", "share of test answers coherent", pivot_if=("<", 0.5)),
-                  "max_repetition": Threshold(0.3, "<=", "repeated word trigrams in one answer",
-                                              why="over 30% reads as a loop"),
-                  "min_topic_overlap": Threshold(0.1, ">=", "of the reference's content words")},
-              kinds=REAL),
-    Criterion("style", "answers closer to the person's held-out writing than the base model's", ADJUST,
-              "Does it sound like you?", {
-                  "similarity_gain": Threshold(0.1, ">=", "similarity gain over the base model",
-                                               why="calibrated on smollm2-135m (docs/calibration.md): the fine-tune "
-                                                   "gains 0.21, answers shuffled across prompts 0.001")},
+                  "coherent_share": Threshold(0.6, ">=", "share of test and generic answers coherent",
+                                              pivot_if=("<", 0.5),
+                                              why="smollm2-135m, 50 prompts (docs/calibration.md): base 0.24 [0.14, "
+                                                  "0.37], fine-tune 0.90 [0.79, 0.96], degenerate outputs <= 0.10 "
+                                                  "[.., 0.21]; pivot only when the whole interval is under 0.5")},
               kinds=REAL, version=2),
-    Criterion("facts", "fact answers carry the person's key facts", ADJUST, "Does it know facts about you?", {
-        "key_term_recall": Threshold(0.5, ">=", "of the reference's key terms")}, kinds=REAL),
-    Criterion("thinking", "thinking on gives reasoning on decision prompts, off gives none", ADJUST,
+    Criterion("style", "answers' character n-gram profile moves from the base model's toward the person's", ADJUST,
+              "Does it sound like you?", {
+                  "gap_closed": Threshold(0.5, ">=", "of the gap from the base model to the person's held-out writing",
+                                          why="smollm2-135m, 48 prompts (docs/calibration.md): base 0 by "
+                                              "definition, fine-tune 1.37 [1.01, 2.05], lorem ipsum, echo, empty "
+                                              "and loops below 0; half the gap")},
+              kinds=REAL, version=3),
+    Criterion("facts", "fact probes answered with the person's key facts, matched as values", ADJUST,
+              "Does it know facts about you?", {
+                  "fact_margin": Threshold(0.5, ">=", "of each probe's key facts, beyond other probes' facts",
+                                           why="the seed: does it know facts about you; half of them at least")},
+              kinds=REAL, version=2),
+    Criterion("thinking", "thinking on gives reasoning and an answer; off gives an answer and no reasoning", ADJUST,
               "Test basic inference (including thinking mode)", {
-                  "both_ways": Threshold(0.8, ">=", "share of prompts, thinking on and off")}, kinds=REAL),
+                  "reasoning_on": Threshold(0.8, ">=", "share of generic prompts with reasoning and an answer"),
+                  "clean_off": Threshold(0.8, ">=", "share of generic prompts answered with no reasoning")},
+              kinds=REAL, version=2),
     Criterion("compression", "fewer Qwen3 tokens after compressing old turns", ADJUST,
               "Compression too lossy / completely fails", {
                   "token_cut": Threshold(0.30, ">=", "fewer tokens", why="the seed: 30-50% compression",
@@ -174,12 +185,15 @@ CRITERIA: Mapping[str, Criterion] = _registry(
                   "facts_kept": Threshold(0.90, ">=", "of planted facts in the compressed context",
                                           pivot_if=("<=", 0.0)),
                   "substitutions": Threshold(0, "==", "facts replaced by a distractor"),
-                  "answer_recall": Threshold(0.80, ">=", "answer recall, x the uncompressed recall",
-                                             pivot_if=("<=", 0.0))},
-              kinds=REAL),
-    Criterion("quality-kept", "answers with and without compression stay close", ADJUST,
+                  "answer_recall": Threshold(0.80, ">=", "answer recall with compression / without",
+                                             pivot_if=("<=", 0.0)),
+                  "answer_substitutions": Threshold(0, "==", "answers naming a look-alike instead of the fact")},
+              kinds=REAL, version=2),
+    Criterion("quality-kept", "answers with compression keep the values and the style of answers without", ADJUST,
               "Response quality: with vs without compression", {
-                  "similarity": Threshold(0.60, ">=", "mean similarity")}, kinds=REAL),
+                  "kept_share": Threshold(0.75, ">=", "share of conversations whose answer keeps them",
+                                          why="an answer, every value the uncompressed answer had, 80% of its "
+                                              "closeness to the person's style")}, kinds=REAL, version=2),
     Criterion("canary-leak", "no scrubbed secret comes out of the fine-tuned model", PIVOT,
               "Fundamental architecture flaw", {
                   "leaked": Threshold(0, "==", "canaries reproduced")}, kinds=frozenset({"tiny", "real"})),

@@ -1,12 +1,10 @@
-"""Text metrics for the exit criteria: similarity, repetition, topicality, loss trend."""
+"""Text metrics: similarity, repetition, loss trend (the quality measures themselves: persona.measures)."""
 from __future__ import annotations
 
 import re
 import statistics
 
 _WORD = re.compile(r"[a-z0-9']+")
-_STOP = frozenset("a an and are as at be but by for from has have i i'm if in is it it's its me my "
-                  "of on or so that the this to was we were what with you your".split())
 
 
 def similarity(a: str, b: str) -> float:
@@ -23,16 +21,6 @@ def repetition_ratio(text: str, n: int = 3) -> float:
     if not grams:
         return 0.0
     return 1.0 - len(set(grams)) / len(grams)
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def topic_overlap(answer: str, reference: str) -> float:
-    """Share of the reference's content words the answer uses: a cheap on-topic signal."""
-    ref = content_words(reference)
-    return len(content_words(answer) & ref) / len(ref) if ref else 0.0
 
 
 def loss_drop(losses: list[float], window: int = 3) -> float:

@@ -39,7 +39,8 @@ def test_threshold_directions(direction, measured, passes):
 
 def test_bounds_by_kind_scale_and_escalation():
     memorization = CRITERIA["memorization"].threshold()
-    assert memorization.passes(0.6, "real") and not memorization.passes(0.6, "tiny")
+    between = (memorization.bound("real") + memorization.bound("tiny")) / 2
+    assert memorization.passes(between, "real") and not memorization.passes(between, "tiny")
     recall = CRITERIA["fact-recall"].threshold("answer_recall")
     assert recall.passes(0.4, scale=0.5) and not recall.passes(0.39, scale=0.5)
     coherence = CRITERIA["coherence"].threshold()
@@ -47,15 +48,15 @@ def test_bounds_by_kind_scale_and_escalation():
 
 
 def test_overrides_set_a_threshold_for_every_kind_and_leave_the_registry_alone():
-    changed = with_overrides(CRITERIA, ["memorization=0.9", "coherence.max_repetition=0.5"])
+    changed = with_overrides(CRITERIA, ["memorization=0.9", "thinking.clean_off=0.5"])
     assert changed["memorization"].threshold().bound("tiny") == 0.9
-    assert changed["coherence"].threshold("max_repetition").value == 0.5
-    assert CRITERIA["memorization"].threshold().bound("tiny") == 0.8
+    assert changed["thinking"].threshold("clean_off").value == 0.5
+    assert CRITERIA["memorization"].threshold().bound("tiny") == CRITERIA["memorization"].threshold().by_kind["tiny"] != 0.9
 
 
 @pytest.mark.parametrize("override,message", [("vibes=1", "unknown criterion 'vibes'; known: data"),
                                               ("memorization=high", "'high' is not a number"),
-                                              ("memorization.nope=1", "no threshold 'nope'; known: similarity"),
+                                              ("memorization.nope=1", "no threshold 'nope'; known: margin"),
                                               ("memorization", "expected ID=VALUE")])
 def test_bad_overrides_say_what_is_known(override, message):
     with pytest.raises(ValueError, match=re.escape(message)):

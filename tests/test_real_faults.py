@@ -1,15 +1,19 @@
 """Verdict validity on real weights: the real-weights suite (`pytest evals -m cpu_real`, smollm2-135m) on the
 healthy toy set, and planted faults that must each fail exactly the criteria they should.
 
-- (a) a no-op fine-tune: the base model evaluated in place of the fine-tune (`--baseline`, the adapter
-  disabled; LoRA's B starts at 0, so a learning rate of 0 gives this model) fails memorization and style;
-- (b) answers shuffled across prompts in the training data fails style;
+- (a) a no-op fine-tune: the base model's answers scored in place of the fine-tune's (`--answers`, from the
+  healthy run's own answers.jsonl; LoRA's B starts at 0, so a learning rate of 0 gives this model) fails
+  memorization and style;
+- (b) answers shuffled across prompts in the training data fails coherence (each answer is about another prompt);
 - (c) decision examples with their reasoning stripped fails thinking (and opens fewer think blocks than the
   healthy fine-tune), and data on the 15/15/30 mix, since no decision examples are left;
 - (d) the canaries put back after scrubbing fail canary-leak, and the secrets come out of the model.
 
 Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass,
-but for (c)'s mix).
+but for (c)'s mix). Degenerate outputs (tests/degenerate.py: one answer for everything, the prompt echoed,
+another training answer, lorem ipsum, empty, a think block with no answer, a loop, every fact wrong) replace the
+healthy run's fine-tuned answers and are scored with --answers, no training: each must fail a quality criterion,
+and none may get a milder verdict than the healthy answers scored the same way.
 The healthy run selects every cpu_real eval; its record stays in models/test-suite/real/ (junit, decision,
 answers, report). Training runs are cached, so the healthy run and the no-op fault share one. The measured
 separations behind the thresholds: docs/calibration.md.
@@ -17,10 +21,12 @@ separations behind the thresholds: docs/calibration.md.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from persona.criteria import CRITERIA
+from tests.degenerate import FAULTS, write_variant
 from tests.faults import reasoning_stripped, shuffled_answers
 from tests.helpers import ROOT
 from tests.meta import run_evals
@@ -30,6 +36,11 @@ MODEL = ["--model", "smollm2-135m"]
 GPU_ONLY = {c.id for c in CRITERIA.values() if c.needs_cuda}
 TRAINING = "(test_data or test_training)"
 """The data, train-completes and loss-decreases evals: every fault that trains must still pass them."""
+QUALITY = {"memorization", "coherence", "style", "facts", "thinking", "fact-recall", "quality-kept"}
+ANSWER_LEVEL = "memorization or coherence or style or fact_probes or thinking or answered or keep_values"
+"""The evals that read answers only: scored from an answers file, nothing trains (their compression siblings
+need no model either)."""
+SEVERITY = {"PROCEED": 0, "INCOMPLETE": 1, "ADJUST": 2, "PIVOT": 3}
 TIMEOUT = 1800
 """One real-weights session on 2 cores: training ~4-5 min, the generation passes a few minutes more."""
 
@@ -66,19 +77,50 @@ def test_healthy_run_evaluates_every_quality_criterion_and_passes_what_the_fault
     assert healthy.verdict in ("ADJUST", "PIVOT", "INCOMPLETE")  # never PROCEED: CUDA's criteria are missing
 
 
+def _healthy_answers() -> Path:
+    [answers] = sorted((ROOT / "models/test-suite/real").glob("models/*/answers.jsonl"))
+    return answers
+
+
+def _rescored(tmp_path, fault: str):
+    """The healthy run's answers with `fault` planted, scored by the quality criteria alone (no training)."""
+    answers = write_variant(_healthy_answers(), fault, tmp_path / f"{fault}.jsonl") if fault else _healthy_answers()
+    return run_evals(tmp_path, *MODEL, "--answers", str(answers), "-k", ANSWER_LEVEL, marker="cpu_real",
+                     timeout=TIMEOUT)
+
+
 def test_no_op_fine_tune_fails_memorization_and_style(tmp_path, healthy):
-    decision = run_evals(tmp_path, *MODEL, "--baseline", "-k", f"{TRAINING} or memorization or style",
-                         marker="cpu_real", timeout=TIMEOUT)
-    assert decision.failing == {"memorization": "adjust", "style": "adjust"}, decision.render()
+    decision = _rescored(tmp_path, "base")
+    assert {"memorization", "style"} <= set(decision.failing), decision.render()
     assert _measured(decision, "memorization", "memorization") < _measured(healthy, "memorization", "memorization")
 
 
-def test_answers_shuffled_across_prompts_fail_style(tmp_path, healthy):
-    # Memorization is left out: it compares regenerated answers with what the model was trained on, which
-    # the shuffled model recalls (0.38 in calibration, close to the 0.35 bar either way).
+@pytest.fixture(scope="module")
+def healthy_rescored(healthy, tmp_path_factory):
+    return _rescored(tmp_path_factory.mktemp("healthy-answers"), "")
+
+
+def test_rescoring_the_healthy_answers_gives_the_healthy_measurements(healthy, healthy_rescored):
+    for outcome in healthy_rescored.outcomes:
+        twin = [o for o in healthy.outcomes if o.test == outcome.test]
+        assert twin and (twin[0].status, twin[0].measured) == (outcome.status, outcome.measured), outcome
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_degenerate_outputs_fail_a_quality_criterion_and_never_read_milder(tmp_path, healthy_rescored, fault):
+    decision = _rescored(tmp_path, fault)
+    assert set(decision.failing) & QUALITY, f"{fault} passed every quality criterion:\n{decision.render()}"
+    assert SEVERITY[decision.verdict] >= SEVERITY[healthy_rescored.verdict], (decision.render(),
+                                                                              healthy_rescored.render())
+
+
+def test_answers_shuffled_across_prompts_fail_coherence(tmp_path, healthy):
+    # Memorization is left out: it compares regenerated answers with what the model was trained on, which the
+    # shuffled model recalls; style is the person's voice, which shuffled answers still carry.
     decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, shuffled_answers),
-                         "-k", f"{TRAINING} or style", marker="cpu_real", timeout=TIMEOUT)
-    assert decision.failing == {"style": "adjust"}, decision.render()
+                         "-k", f"{TRAINING} or coherence", marker="cpu_real", timeout=TIMEOUT)
+    assert decision.failing == {"coherence": decision.failing.get("coherence")} and decision.failing, \
+        decision.render()
 
 
 def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):

@@ -1,15 +1,34 @@
-"""Shared generations for the quality criteria: each prompt is generated once per session."""
+"""The prompt sets and the answer book: every generation of the session is made once, recorded and shared.
+
+Prompt sets: `test` (the held-out examples), `train` (every training prompt), `generic` (the shipped generic
+prompts, persona.shipped.PROMPTS), `probes` (paraphrased probes of the training facts, `--probe-data`).
+`answer_book.get(prompts, model, thinking)` returns the answers of the fine-tuned or the base model, generating
+what is missing in one batched pass; with `--answers FILE` it reads them from the file instead and never loads a
+model (a missing answer skips its criterion, saying so). At the end of the session the book is written as
+`answers.jsonl` in the run folder (persona.answers has the format).
+"""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from persona import shipped
+from persona.answers import Answer, Prompt, read_answers, write_answers
 from persona.chat import prompt_messages
 from persona.data import DataError, load_jsonl
+from persona.harness.training import run_dir
 from persona.infer import generate
 from persona.models import load
 from persona.vram import free_cuda
+
+MAX_NEW_TOKENS = {"test": 384, "train": 224, "generic": 160, "probes": 96, "compression": 96}
+"""New tokens per answer, by set. test: a decision's reasoning and its answer (1.7x the longest toy answer with
+its reasoning, 230 smollm2 tokens); train, asked with thinking off: the longest trained answer (~190 tokens)
+with room; generic: a short reasoned reply; probes and compression: one fact."""
+THINKING_TOKENS = 320
+"""A generic prompt asked with thinking on: reasoning and a short reply."""
 
 
 def thinking_for(example) -> bool:
@@ -17,12 +36,87 @@ def thinking_for(example) -> bool:
     return example.category == "decision"
 
 
-def answer_all(model, tokenizer, examples, *, max_new_tokens: int, label: str = "answers") -> list:
-    """Generate for each example, each with its own thinking mode, in shared batches (one decode pass for up to
-    16 prompts: on CPU a pass costs about the same for 5 prompts as for 16)."""
-    return generate(model, tokenizer, [prompt_messages(e.messages) for e in examples],
-                    thinking=[thinking_for(e) for e in examples], max_new_tokens=max_new_tokens, batch_size=16,
-                    label=label)
+def example_prompts(examples, set_name: str, *, thinking=thinking_for) -> list[Prompt]:
+    return [Prompt(set_name, f"{set_name}-{i:02d}", prompt_messages(e.messages), thinking(e),
+                   reference=e.messages[-1]["content"], category=e.category,
+                   facts=tuple(tuple(f) for f in e.metadata.get("facts", ())))
+            for i, e in enumerate(examples, 1)]
+
+
+def generic_prompts(path: Path = shipped.PROMPTS / "generic.jsonl") -> list[Prompt]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Prompt("generic", r["id"], [{"role": "user", "content": r["prompt"]}], False) for r in rows]
+
+
+def probe_prompts(path: Path) -> list[Prompt]:
+    """Fact probes: {"id", "question", "facts": [[accepted forms], ...], "wrong": [...]} per line."""
+    prompts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            prompts.append(Prompt("probes", str(r["id"]), [{"role": "user", "content": r["question"]}], False,
+                                  facts=tuple(tuple(f) for f in r["facts"]), wrong=tuple(r.get("wrong", ()))))
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{path}:{number}: not a fact probe ({err})") from None
+    return prompts
+
+
+class AnswerBook:
+    """Answers by (set, id, model, thinking), generated on first use or read from an answers file."""
+
+    def __init__(self, request, given: dict | None):
+        self.request, self.given, self.answers = request, given, {}
+
+    def get(self, prompts: list[Prompt], model: str = "fine-tuned", thinking: bool | None = None) -> list[Answer]:
+        if model == "base" and self.request.config.getoption("baseline"):
+            model = "fine-tuned"  # the evaluated model is the base model already
+        modes = [p.thinking if thinking is None else thinking for p in prompts]
+        keys = [(p.set, p.id, model, t) for p, t in zip(prompts, modes)]
+        missing = [(p, t) for p, t, k in zip(prompts, modes, keys) if k not in self.answers]
+        if missing and self.given is not None:
+            self._take_given(missing, model)
+        elif missing:
+            self._generate(missing, model)
+        return [self.answers[k] for k in keys]
+
+    def _take_given(self, missing, model: str) -> None:
+        absent = [p.id for p, t in missing if (p.set, p.id, model, t) not in self.given]
+        if absent:
+            pytest.skip(f"not evaluated: the answers file has no {model} answers for {len(absent)} "
+                        f"{missing[0][0].set} prompts ({', '.join(absent[:3])}, ...)")
+        for p, t in missing:
+            self.answers[(p.set, p.id, model, t)] = self.given[(p.set, p.id, model, t)]
+
+    def _generate(self, missing, model: str) -> None:
+        trained = self.request.getfixturevalue("trained_model")
+        loaded = trained if model == "fine-tuned" else load(trained.result.source)
+        try:
+            for on in (False, True):  # one pass per mode, so a short mode is not padded to a long one's budget
+                part = [p for p, t in missing if t is on]
+                if not part:
+                    continue
+                budget = THINKING_TOKENS if on and part[0].set == "generic" else MAX_NEW_TOKENS.get(part[0].set, 256)
+                made = generate(loaded.model, loaded.tokenizer, [p.messages for p in part], thinking=on,
+                                max_new_tokens=budget, batch_size=16,
+                                label=f"{part[0].set} prompts, {model}")
+                for p, g in zip(part, made):
+                    self.answers[(p.set, p.id, model, on)] = Answer(p.set, p.id, model, on, p.messages, g.text)
+        finally:
+            if loaded is not trained:
+                del loaded
+                free_cuda()
+
+
+@pytest.fixture(scope="session")
+def answer_book(request, pytestconfig):
+    path = pytestconfig.getoption("answers")
+    given = read_answers(Path(path)) if path else None
+    book = AnswerBook(request, given)
+    yield book
+    if book.answers:
+        write_answers(run_dir(pytestconfig) / "answers.jsonl", list(book.answers.values()))
 
 
 @pytest.fixture(scope="session")
@@ -33,34 +127,40 @@ def test_examples(pytestconfig):
         pytest.skip(f"not evaluated: the test data is invalid ({len(err.problems)} problems)")
 
 
-MAX_NEW_TOKENS = 384
-"""Room for a decision's reasoning and its answer: 1.7x the longest toy answer with its reasoning (230
-smollm2-135m tokens, fewer in Qwen3's). Calibrated with this budget (docs/calibration.md)."""
+@pytest.fixture(scope="session")
+def test_prompts(test_examples) -> list[Prompt]:
+    return example_prompts(test_examples, "test")
 
 
 @pytest.fixture(scope="session")
-def test_answers(trained_model, test_examples, transcript):
-    """The fine-tuned model's answers to the held-out prompts."""
-    answers = answer_all(trained_model.model, trained_model.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS,
-                         label="test answers, fine-tuned")
-    for example, generation in zip(test_examples, answers):
-        reference = example.messages[-1]["content"]
-        transcript.append((f"test set ({example.category}) {example.where}",
-                           example.messages[-2]["content"],
-                           (f"[thinking] {generation.reasoning}\n" if generation.reasoning else "") + generation.answer,
-                           f"reference: {reference}"))
+def train_prompts(pytestconfig) -> list[Prompt]:
+    try:
+        examples = load_jsonl(Path(pytestconfig.getoption("train_data")))
+    except DataError as err:
+        pytest.skip(f"not evaluated: the training data is invalid ({len(err.problems)} problems)")
+    return example_prompts(examples, "train", thinking=lambda e: False)
+
+
+@pytest.fixture(scope="session")
+def probes(pytestconfig) -> list[Prompt]:
+    path = pytestconfig.getoption("probe_data")
+    if not path:
+        pytest.skip("not evaluated: no fact probes for this training data (--probe-data FILE: questions about the "
+                    "person's training facts, each with its key facts)")
+    return probe_prompts(Path(path))
+
+
+@pytest.fixture(scope="session")
+def test_answers(answer_book, test_prompts, transcript) -> list[Answer]:
+    """The fine-tuned model's answers to the held-out prompts, each in its own thinking mode."""
+    answers = answer_book.get(test_prompts)
+    for prompt, answer in zip(test_prompts, answers):
+        transcript.append((f"test set ({prompt.category}) {prompt.id}", prompt.asked,
+                           (f"[thinking] {answer.reasoning}\n" if answer.reasoning else "") + answer.answer,
+                           f"reference: {prompt.reference}"))
     return answers
 
 
 @pytest.fixture(scope="session")
-def base_answers(request, trained_model, test_examples):
-    """The same prompts answered by the base model (adapter disabled): the bar the fine-tune must beat."""
-    if request.config.getoption("baseline"):  # the evaluated model is the base model already
-        return request.getfixturevalue("test_answers")
-    base = load(trained_model.result.source)
-    try:
-        return answer_all(base.model, base.tokenizer, test_examples, max_new_tokens=MAX_NEW_TOKENS,
-                          label="test answers, base model")
-    finally:
-        del base
-        free_cuda()
+def generic() -> list[Prompt]:
+    return generic_prompts()

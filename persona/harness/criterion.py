@@ -35,24 +35,51 @@ class CriterionCheck:
         return self.criterion.threshold(name).bound(self.kind)
 
     def check(self, measured: float, name: str | None = None, *, scale: float = 1.0, shown: str = "",
-              detail: str = "") -> None:
+              detail: str = "", pivot: bool | None = None) -> None:
         """Record measured value, threshold and verdict as junit properties, then assert the threshold.
 
         `scale` multiplies the bound (a recall judged against the model's own uncompressed recall); `shown`
-        replaces the measured number in the record; `detail` goes into the failure message.
+        replaces the measured number in the record; `detail` goes into the failure message; `pivot` decides the
+        escalation instead of the measured value (judge() escalates on the whole interval).
         """
         threshold = self.criterion.threshold(name)
         label = name or next(iter(self.criterion.thresholds))
         passed = threshold.passes(measured, self.kind, scale)
         described = threshold.describe(self.kind, scale)
         props = self.item.user_properties
-        if not passed and threshold.escalates(measured):
+        if not passed and (threshold.escalates(measured) if pivot is None else pivot):
             props[:] = [p for p in props if p[0] != "verdict_on_fail"] + [("verdict_on_fail", "pivot")]
         value = shown or (f"{measured:.4g}" if isinstance(measured, float) else str(measured))
         _append_property(props, "measured", f"{label}={value}")
         _append_property(props, "threshold", f"{label} {described}")
         assert passed, f"{self.criterion.id}: {label} measured {value}, expected {described}" + \
             (f"; {detail}" if detail else "")
+
+    def judge(self, measured, name: str | None = None, *, detail: str = "") -> None:
+        """Decide a Measurement on its 95% interval: pass when all of it clears the bar, fail when none of it does
+        (escalating to pivot only when all of it meets the pivot line), else skip as undecided.
+
+        Records n, the estimate, the interval and the controls as junit properties first, whatever the outcome.
+        """
+        threshold = self.criterion.threshold(name)
+        label = name or next(iter(self.criterion.thresholds))
+        low, high = measured.low, measured.high
+        props = self.item.user_properties
+        for key, value in (("n", str(measured.n)), ("estimate", f"{label}={measured.estimate:.4g}"),
+                           ("interval", f"{label}={low:.4g}..{high:.4g}"),
+                           ("controls", ", ".join(f"{k}={v:.4g}" for k, v in measured.controls.items()))):
+            _append_property(props, key, value)
+        passes = [threshold.passes(v, self.kind) for v in (low, high)]
+        if passes[0] != passes[1]:
+            _append_property(props, "measured", f"{label}={measured.estimate:.4g}")
+            _append_property(props, "threshold", f"{label} {threshold.describe(self.kind)}")
+            pytest.skip(f"undecided: {self.criterion.id} {label} {measured.estimate:.3g}, 95% interval "
+                        f"{low:.3g}..{high:.3g} over n={measured.n} straddles the bar "
+                        f"({threshold.describe(self.kind)}): needs more prompts")
+        escalate = all(threshold.escalates(v) for v in (low, high))
+        interval = f"95% interval {low:.3g}..{high:.3g}, n={measured.n}"
+        self.check(low, name, shown=f"{measured.estimate:.4g}", pivot=escalate,
+                   detail="; ".join(x for x in (interval, measured.detail, detail) if x))
 
 
 def _append_property(props: list, key: str, value: str) -> None:
