@@ -55,12 +55,18 @@ def _version() -> str:
 
 
 def _commit() -> str:
-    """The commit of the checkout persona runs from; empty for an installed wheel or without git."""
-    here = Path(__file__).resolve().parent.parent
-    if not (here / ".git").exists():
-        return ""
+    """The commit of the checkout persona runs from; empty for an installed wheel or without git.
+
+    Asked in the package's own folder, and only when git tracks this very file there: a wheel installed into a
+    virtual environment that sits inside some other repository must not report that repository's commit.
+    """
+    here = Path(__file__).resolve()
     try:
-        done = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
+        tracked = subprocess.run(["git", "-C", str(here.parent), "ls-files", "--error-unmatch", here.name],
+                                 capture_output=True, text=True, timeout=10)
+        if tracked.returncode != 0:
+            return ""
+        done = subprocess.run(["git", "-C", str(here.parent), "rev-parse", "HEAD"], capture_output=True, text=True,
                               timeout=10)
     except (OSError, subprocess.SubprocessError):
         return ""

@@ -41,7 +41,7 @@ def all_passed(*but: str) -> list[Outcome]:
     ([outcome("facts", "failed"), outcome("canary-leak", "failed")], "PIVOT",
      {"facts": "adjust", "canary-leak": "pivot"}),
     (all_passed("vram-train"), "INCOMPLETE", {}),
-    (all_passed("style") + [outcome("style", "skipped", reason="undecided: similarity_gain 0.04..0.19 straddles 0.1")],
+    (all_passed("style") + [outcome("style", "skipped", reason="undecided: gap_closed 0.04..0.19 straddles 0.1")],
      "INCOMPLETE", {}),
 ], ids=["all-pass", "adjust", "pivot-wins", "escalated", "skip-is-incomplete", "error-is-incomplete",
         "never-softened", "measured-failure-beats-error", "unmeasured-pivot-criterion-is-incomplete",
@@ -112,7 +112,7 @@ HAND_MADE = [
      + [case("canary-leak", failure("AssertionError: canary-leak: leaked measured 1, expected == 0"), "adjust")],
      "PIVOT"),
     ("style-assertion", [case(c) for c in CRITERIA if c != "style"]
-     + [case("style", failure("AssertionError: style: similarity_gain measured -0.1"))], "ADJUST"),
+     + [case("style", failure("AssertionError: style: gap_closed measured -0.1"))], "ADJUST"),
     ("facts-failed-alone", [case("facts", failure("AssertionError: facts: key_term_recall measured 0.1"))],
      "INCOMPLETE"),
     ("setup-error", [case(c) for c in CRITERIA if c != "train-completes"]
@@ -169,7 +169,7 @@ def test_a_stand_in_decides_nothing_about_the_plan_and_reports_its_own_verdict_a
 
 
 def test_undecided_criterion_says_it_needs_more_prompts_with_its_figures():
-    undecided = Outcome("t::style", "style", "skipped", reason="undecided: similarity_gain 0.04..0.19 straddles 0.1",
+    undecided = Outcome("t::style", "style", "skipped", reason="undecided: gap_closed 0.04..0.19 straddles 0.1",
                         n=20, estimate=0.11, interval="0.04..0.19", controls="base,shuffled")
     decision = decide(all_passed("style") + [undecided])
     text = decision.render()
@@ -180,15 +180,16 @@ def test_undecided_criterion_says_it_needs_more_prompts_with_its_figures():
 def test_an_override_is_versioned_and_a_bar_past_the_pivot_bar_moves_it():
     criteria = with_overrides(CRITERIA, ["coherence=0.3", "memorization=0.99"])
     coherence = criteria["coherence"].threshold()
-    assert criteria["coherence"].version == "1+override" and criteria["memorization"].version == "2+override"
-    assert CRITERIA["coherence"].version == 1, "the registry itself is never changed"
+    assert criteria["coherence"].version == f"{CRITERIA['coherence'].version}+override" and \
+        criteria["memorization"].version == f"{CRITERIA['memorization'].version}+override"
+    assert isinstance(CRITERIA["coherence"].version, int), "the registry itself is never changed"
     assert coherence.pivot_if == ("<", 0.3), "a failure below the lowered bar would otherwise slip past the pivot"
     assert coherence.escalates(0.29) and not coherence.passes(0.29) and coherence.passes(0.4)
     assert "pivot bar moves" in " ".join(criteria["coherence"].overridden), criteria["coherence"].overridden
     memorization = criteria["memorization"].threshold()
     assert memorization.pivot_if is None and memorization.bound("tiny") == 0.99, "an override holds for every kind"
     again = with_overrides(criteria, ["memorization=0.5"])
-    assert again["memorization"].version == "2+override"
+    assert again["memorization"].version == f"{CRITERIA['memorization'].version}+override"
 
 
 def test_the_printed_decision_and_the_record_list_the_overrides(tmp_path):
@@ -196,18 +197,20 @@ def test_the_printed_decision_and_the_record_list_the_overrides(tmp_path):
     facts = RunFacts(model="tiny", plan_model="tiny", kind="tiny", overrides=["memorization=0.99"])
     decision = decide(all_passed("memorization") + [outcome("memorization", "failed")], criteria, facts)
     text = decision.render()
-    assert "override: --threshold memorization=0.99 (criterion version 2+override)" in text, text
+    assert (f"override: --threshold memorization=0.99 (criterion version {CRITERIA['memorization'].version}+override)"
+            in text), text
     write_decision(decision, tmp_path / "decision.json")
     record = json.loads((tmp_path / "decision.json").read_text())
     memorization = record["criteria"]["memorization"]
-    assert record["overrides"] == ["memorization=0.99"] and memorization["version"] == "2+override"
-    assert memorization["thresholds"]["similarity"]["value"] == 0.99 and memorization["result"] == "failed (adjust)"
+    assert record["overrides"] == ["memorization=0.99"] and \
+        memorization["version"] == f"{CRITERIA['memorization'].version}+override"
+    assert memorization["thresholds"]["margin"]["value"] == 0.99 and memorization["result"] == "failed (adjust)"
 
 
 def test_decision_json_is_the_whole_record(tmp_path):
     facts = RunFacts(model="smollm2-135m", plan_model="unsloth/Qwen3-1.7B", kind="real", stand_in=True,
                      machine="CPU only: x86_64, 2 cores (no CUDA)", cuda=False, persona_version="0.1.0", commit="abc")
-    figures = Outcome("t::style", "style", "passed", measured="similarity_gain=0.2", threshold="similarity_gain >= 0.1",
+    figures = Outcome("t::style", "style", "passed", measured="gap_closed=0.2", threshold="gap_closed >= 0.1",
                       n=40, estimate=0.2, interval="0.12..0.28", controls="base,shuffled")
     decide_and_write = decide(all_passed("style", "vram-train") + [figures], facts=facts)
     write_decision(decide_and_write, tmp_path / "decision.json")
@@ -216,7 +219,7 @@ def test_decision_json_is_the_whole_record(tmp_path):
                 "verdict", "own_verdict", "exit_code", "criteria", "your_call"):
         assert key in record, key
     style = record["criteria"]["style"]
-    assert style["thresholds"]["similarity_gain"]["direction"] == ">=" and style["version"] == "2"
+    assert style["thresholds"]["gap_closed"]["direction"] == ">=" and style["version"] == str(CRITERIA["style"].version)
     assert style["tests"][0]["n"] == 40 and style["tests"][0]["interval"] == "0.12..0.28"
     assert any("12 weeks" in item["words"] for item in record["your_call"])
     assert record["criteria"]["vram-train"]["result"] == "not evaluated"
@@ -232,5 +235,6 @@ def test_the_junit_record_carries_the_facts_and_overrides_decide_reapplies(tmp_p
                                                                '</properties>'))
     decision = decide_junit(path)
     assert decision.facts == facts
-    assert decision.criteria["coherence"]["version"] == "1+override", decision.criteria["coherence"]
+    assert decision.criteria["coherence"]["version"] == f"{CRITERIA['coherence'].version}+override", \
+        decision.criteria["coherence"]
     assert decision.verdict == "INCOMPLETE" and decision.failing == {"facts": "adjust"}
