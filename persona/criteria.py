@@ -142,11 +142,13 @@ CRITERIA: Mapping[str, Criterion] = _registry(
     Criterion("memorization", "regenerated training answers closer to their own trained answer than to others'", ADJUST,
               "Exact recall (memorization check)", {
                   "margin": Threshold(0.06, ">=", "coverage margin, own trained answer minus the others'",
-                                      by_kind={"tiny": 0.5},
+                                      by_kind={"tiny": 0.2},
                                       why="smollm2-135m, 50 prompts (docs/calibration.md): base 0.011 [0.003, "
                                           "0.021], fine-tune 0.136 [0.097, 0.183], degenerate outputs <= 0.011; "
                                           "the bar between the base model's top and the fine-tune's bottom. The "
-                                          "tiny model regenerates verbatim (~0.9) or nothing (~0)"),
+                                          "tiny model's 500-step fine-tune: 0.47 [0.33, 0.61] (asked with "
+                                          "thinking off, it drops the decisions it learned with reasoning); "
+                                          "random weights reproduce nothing"),
                   "gain_over_base": Threshold(0.04, ">=", "margin gained over the base model's",
                                               why="fine-tune 0.125 [0.084, 0.173]; the base model is 0 by definition")},
               kinds=frozenset({"tiny", "real"}), version=3),
