@@ -162,14 +162,21 @@ def distractor_substitutions(messages: list[dict], facts: list[dict], distractor
 
 
 def unmarked_corrections(messages: list[dict], facts: list[dict]) -> list[str]:
-    """Keys of corrected facts whose replaced value (`supersedes`) is still in the context with no line
-    holding both values ("3 corrects 1: pg-prod-07, not pg-prod-03", or the user's own "wait, it's
-    pg-prod-07"): a reader cannot tell which one is current."""
+    """Keys of corrected facts whose replaced value (`supersedes`) is still in the context, unmarked:
+    no line holds both values ("3 corrects 1: pg-prod-07, not pg-prod-03", or the user's own "wait,
+    it's pg-prod-07"), and the correction is not in a turn kept verbatim after the summary."""
     lines = [line for m in messages for line in m["content"].split("\n")]
+    verbatim = context_text([m for m in messages if m["role"] != "system"])
     text = context_text(messages)
+
+    def marked(fact: dict) -> bool:
+        new, old = fact["value"], fact["supersedes"]
+        if any(value_in_context(new, line) and value_in_context(old, line) for line in lines):
+            return True
+        return value_in_context(new, verbatim) and not value_in_context(old, verbatim)
+
     return sorted(f["key"] for f in facts if f.get("supersedes") and value_in_context(f["supersedes"], text)
-                  and not any(value_in_context(f["value"], line) and value_in_context(f["supersedes"], line)
-                              for line in lines))
+                  and not marked(f))
 
 
 def answer_recall(answer: str, expected: list[str]) -> float:
@@ -192,7 +199,7 @@ def _grams(text: str, n: int) -> set[tuple]:
     return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
-TURN_TAG = re.compile(r"^t?(\d+)(?: (?:user|assistant|system))?:", re.M)
+TURN_TAG = re.compile(r"^t?(\d+)(?: (?:user|assistant|system))?(?: corrects \d+)?:", re.M)
 
 
 def bare_turns(old: list[dict], summary: str, n_words: int = LINE_WORDS) -> list[int]:

@@ -56,6 +56,10 @@ class Unit:
     nothing else of the turn is kept. Empty when the text is short already."""
     short_cost: int = 0
     """Tokens of `short` plus one."""
+    corrects: int = 0
+    """Turn whose value this unit's sentence corrects (persona.corrections); 0 when it corrects none."""
+    was: str = ""
+    """The value it replaces, when the sentence does not name it; rendered after the text (", not 8443")."""
 
     def trimmed(self) -> "Unit":
         """The unit as its short line (itself when the text is short already)."""
@@ -201,7 +205,9 @@ def render_sentences(units: list[Unit]) -> str:
         if unit.message != last_message:
             parts.append(f"{unit.role}: ")
             last_message = unit.message
-        parts[-1] += unit.text + " "
+        if unit.corrects and unit.corrects != unit.turn and "(correcting" not in parts[-1]:
+            parts[-1] = parts[-1][:-2] + f" (correcting turn {unit.corrects}): "
+        parts[-1] += marked(unit) + " "
     return "\n".join(p.strip() for p in parts)
 
 
@@ -213,14 +219,26 @@ def render_ledger(units: list[Unit]) -> str:
     nothing the line's shortness does not (docs/benchmarks.md)."""
     lines, last = [], None
     for unit in units:
+        text = marked(unit)
         if last is None or unit.message != last.message:
             speaker = "" if unit.role == "user" else f" {unit.role}"
-            lines.append([f"{unit.turn}{speaker}: ", unit.text])
+            lines.append([f"{unit.turn}{speaker}", text])
         else:
             adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1][1].endswith("…")
-            lines[-1][1] += (" " if adjacent else " … ") + unit.text
+            lines[-1][1] += (" " if adjacent else " … ") + text
+        if unit.corrects and unit.corrects != unit.turn and " corrects " not in lines[-1][0]:
+            lines[-1][0] += f" corrects {unit.corrects}"
         last = unit
-    return "\n".join(tag + _without_edge_marks(text) for tag, text in lines)
+    return "\n".join(f"{tag}: " + _without_edge_marks(text) for tag, text in lines)
+
+
+def marked(unit: Unit) -> str:
+    """The unit's text, with the value it replaces after it when it does not name it ("…, not 8443.")."""
+    if not unit.was:
+        return unit.text
+    stop = re.search(r"[.!?]+$", unit.text)
+    body = unit.text[:stop.start()] if stop else unit.text
+    return f"{body}, not {unit.was}{stop.group() if stop else ''}"
 
 
 def _without_edge_marks(text: str) -> str:

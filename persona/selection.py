@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from persona.corrections import find_corrections
 from persona.facts import content_words
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
         # A previous summary (role system) is kept like the user's words: it holds what is left of its turns.
         if units[i].role != "assistant" and _must_keep_user_unit(units[i], config):
             pick.take(i)
-    asked_turns = {units[i].turn for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")}
+    asked_turns = _asked_turns(units, early)
     for i in early:
         if units[i].role == "assistant" and pick.new_strong_fact(i) and (
                 not config.facts_only_when_asked or units[i].turn in asked_turns):
@@ -100,12 +101,49 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
         for i in early:
             if units[i].sentence == sentence and i not in pick.chosen:
                 pick.take(i)
+    _take_corrections(pick)
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
         pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
+
+
+def _take_corrections(pick: _Picker) -> None:
+    """Every sentence correcting a kept value (persona.corrections), whole, its last unit marked."""
+    for sentence, correction in find_corrections(pick.units, set(pick.chosen)).items():
+        members = [i for i, u in enumerate(pick.units) if u.sentence == sentence]
+        for i in members:
+            if i not in pick.chosen:
+                pick.take(i)
+        pick.chosen[members[-1]] = replace(pick.chosen[members[-1]], corrects=correction.turn, was=correction.old)
+
+
+REQUEST_START = re.compile(
+    r"(?:please\s+)?(?:suggest|propose|pick|find|tell|give|estimate|name|choose|recommend|book|set|plan|draft|"
+    r"write|send|check|list|decide|select|reserve|schedule|quote|work out|figure out|come up)\b|"
+    r"(?:i|we)\s+need\s+(?:you|a|an|some)\b|let me know\b", re.I)
+"""A user sentence asking the assistant for something without a question mark ("Propose a cutoff.")."""
+ACCEPT = re.compile(r"(?:ok(?:ay)?|sounds good|perfect|great|deal|fine|agreed|yes|yep|sure|lovely|works|"
+                    r"that works|let's do (?:it|that)|go (?:with|for) (?:it|that)|book it|lock it in)\b", re.I)
+"""A user message opening by accepting what was proposed ("Perfect, go with that.")."""
+
+
+def _asked_turns(units: list[Unit], early: list[int]) -> set[int]:
+    """Turns among `early` whose assistant reply answers the user: the user asked ("?"), requested
+    ("Propose a date for the retro.") or the next user message accepts the reply ("Deal.")."""
+    asked = set()
+    for i in early:
+        unit = units[i]
+        if unit.role == "user" and (unit.text.rstrip().endswith("?") or REQUEST_START.match(unit.text.strip())):
+            asked.add(unit.turn)
+    openers = {}
+    for unit in units:
+        if unit.role == "user":
+            openers.setdefault(unit.turn, unit.text.strip())
+    asked |= {units[i].turn for i in early if ACCEPT.match(openers.get(units[i].turn + 1, ""))}
+    return asked
 
 
 COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.I)

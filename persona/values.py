@@ -8,7 +8,8 @@ and number formats do not matter: "pg-prod-07" is in "PG_PROD_07", "1,200 EUR" i
 - a number keeps its inner dots ("1.10.13", "0.8"); a comma between digits followed by exactly three
   digits is a thousands separator and goes ("1,200" -> "1200"); an ordinal suffix goes ("21st" -> "21");
 - a number written against its unit splits from it ("340ms" -> "340 ms", "1.2s" -> "1.2 s");
-- currency signs, "%", "#" and "@" are tokens of their own; any other punctuation or space separates.
+- currency signs, "%", "#" and "@" are tokens of their own, and so is a possessive "'s" ("becker's");
+  any other punctuation or space separates (an apostrophe inside a word stays: "o'brien").
 
 The value is present when its tokens occur as a contiguous run of the text's tokens.
 
@@ -48,7 +49,11 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
         if match.group("v"):
             continue  # "v2.3.1" is 2.3.1
         if not match.group("number"):
-            found.append((unicodedata.normalize("NFC", match.group().casefold()), match.start(), match.end()))
+            word = unicodedata.normalize("NFC", match.group().casefold())
+            if word.endswith("'s") and len(word) > 2:  # "becker's" holds "becker"
+                found += [(word[:-2], match.start(), match.end() - 2), ("'s", match.end() - 2, match.end())]
+            else:
+                found.append((word, match.start(), match.end()))
             continue
         numbers = _number(match.group("number"), match.start())
         rest = match.group("rest").casefold()

@@ -28,6 +28,8 @@ CASES = [
     ("currency-sign", "the deposit $2,900.", "$2,900", True),
     ("accent-kept", "Chloe Moreau", "Chloé Moreau", False),
     ("letters-after-a-number-stay", "room 4b", "room 4", False),
+    ("possessive", "it is ruth becker's baby", "Ruth Becker", True),
+    ("apostrophe-inside-a-name", "ask Siobhan O'Brien", "O'Brien", True),
     ("empty-value", "anything", "", False),
 ]
 

@@ -89,7 +89,8 @@ def _say(rng, fact: dict, family: int, said: dict) -> None:
             _sentence(pick(_table(STATE, kind, phrases.HOST_STATE, family)), **stated))
         answer = pick(phrases.REJECT_PROPOSAL[family]).format(**slots) if form == "proposal-replaced" else \
             pick(phrases.ACCEPT[family])
-        said.setdefault((turn + 1, "user"), []).append(_sentence(answer, **slots) if "{" in answer else answer)
+        if form == "proposal-replaced" or not set(said.get((turn + 1, "user"), [])) & set(phrases.ACCEPT[family]):
+            said.setdefault((turn + 1, "user"), []).append(_sentence(answer, **slots) if "{" in answer else answer)
         fact["corrected_turn"] = turn + 1 if form == "proposal-replaced" else None
     elif form == "self-corrected":
         said.setdefault((turn, "user"), []).append(_sentence(pick(phrases.SELF_CORRECT[family]), **slots))
