@@ -98,6 +98,9 @@ class SelectionConfig:
     """Still keep those of them that state something ("the refresh token is null")."""
     facts_only_when_asked: bool = False
     """Keep an early assistant unit for its new facts only when the user asked something in that turn."""
+    answers_share_words: bool = False
+    """An early assistant unit kept for its new facts must share a word with the user's message, after a
+    question too (after a request or an accepted reply it always must)."""
     answer_min_shared: int = 2
     """Content words an early assistant unit must share with a user question to count as its answer."""
     any_question: bool = False
@@ -107,6 +110,9 @@ class SelectionConfig:
     line_words: int = 6
     """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
     keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
+    line_turns: int = 10**6
+    """Every summarized turn keeps a short line while there are at most this many; past that, only the
+    turns that bring a value the summary lacks (a long conversation's small talk has no line)."""
     kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
     """Weight of a new fact span by kind."""
 
@@ -281,7 +287,7 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
 # 0.22), so the words stay (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
                          protect_turns=2, line_words=4, telegraphic=False, facts_only_when_asked=True,
-                         any_question=True, answer_min_shared=1)
+                         any_question=True, answer_min_shared=1, line_turns=12, answers_share_words=True)
 """Settings of the ledger strategy."""
 EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
                              protect_turns=2, facts_only_when_asked=True, any_question=True, answer_min_shared=1)

@@ -84,7 +84,8 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
     Must stay, past the budget if need be: the user's words of the first `protect_turns` turns (but
     a question carrying no fact: the answer to it is what counts); the
     assistant's units there that bring a fact those words lack; then for every turn still without a
-    unit, its best one as a short line, so every summarized turn is represented.
+    unit, its best one as a short line, so every summarized turn is represented (past
+    `config.line_turns` turns, only those bringing a value the summary lacks).
     """
     pick = _Picker(units, config)
     early = [i for i, u in enumerate(units) if u.turn <= config.protect_turns]
@@ -92,19 +93,23 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
         # A previous summary (role system) is kept like the user's words: it holds what is left of its turns.
         if units[i].role != "assistant" and _must_keep_user_unit(units[i], config):
             pick.take(i)
-    asked_turns = _asked_turns(units, early)
+    asked_turns = _asked_turns(units, early, config.answers_share_words)
     for i in early:
         if units[i].role == "assistant" and pick.new_strong_fact(i) and (
-                not config.facts_only_when_asked or units[i].turn in asked_turns):
+                not config.facts_only_when_asked or _answers_the_user(units[i], asked_turns)):
             pick.take(i)
     for sentence in _answers(units, early, config.answer_min_shared, config.any_question):
         for i in early:
             if units[i].sentence == sentence and i not in pick.chosen:
                 pick.take(i)
     _take_corrections(pick)
+    every_turn = len({u.turn for u in units}) <= config.line_turns
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
-        pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
+        if not every_turn:
+            candidates = [i for i in candidates if pick.new_strong_fact(i)]
+        if candidates:
+            pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
@@ -120,6 +125,14 @@ def _take_corrections(pick: _Picker) -> None:
         pick.chosen[members[-1]] = replace(pick.chosen[members[-1]], corrects=correction.turn, was=correction.old)
 
 
+def _answers_the_user(unit: Unit, asked_turns: dict) -> bool:
+    """An assistant unit of a turn where the user asked, sharing a word with what was asked when that counts."""
+    if unit.turn not in asked_turns:
+        return False
+    words = asked_turns[unit.turn]
+    return words is None or bool(words & content_words(unit.text))
+
+
 REQUEST_START = re.compile(
     r"(?:please\s+)?(?:suggest|propose|pick|find|tell|give|estimate|name|choose|recommend|book|set|plan|draft|"
     r"write|send|check|list|decide|select|reserve|schedule|quote|work out|figure out|come up)\b|"
@@ -130,19 +143,29 @@ ACCEPT = re.compile(r"(?:ok(?:ay)?|sounds good|perfect|great|deal|fine|agreed|ye
 """A user message opening by accepting what was proposed ("Perfect, go with that.")."""
 
 
-def _asked_turns(units: list[Unit], early: list[int]) -> set[int]:
+def _asked_turns(units: list[Unit], early: list[int], all_share: bool = False) -> dict[int, frozenset | None]:
     """Turns among `early` whose assistant reply answers the user: the user asked ("?"), requested
-    ("Propose a date for the retro.") or the next user message accepts the reply ("Deal.")."""
-    asked = set()
+    ("Propose a date for the retro.") or the next user message accepts the reply ("Deal."). Turn ->
+    the words an answering unit must share one of with the user's message (None: any unit answers,
+    after a "?" unless `all_share`)."""
+    said: dict[int, set] = {}
+    for unit in units:
+        if unit.role == "user":
+            said.setdefault(unit.turn, set()).update(content_words(unit.text) - QUESTION_FILLERS)
+    asked: dict[int, frozenset | None] = {}
     for i in early:
         unit = units[i]
-        if unit.role == "user" and (unit.text.rstrip().endswith("?") or REQUEST_START.match(unit.text.strip())):
-            asked.add(unit.turn)
+        if unit.role == "user" and unit.text.rstrip().endswith("?") and not all_share:
+            asked[unit.turn] = None
+        elif unit.role == "user" and (unit.text.rstrip().endswith("?") or REQUEST_START.match(unit.text.strip())):
+            asked.setdefault(unit.turn, frozenset(said[unit.turn]))
     openers = {}
     for unit in units:
         if unit.role == "user":
             openers.setdefault(unit.turn, unit.text.strip())
-    asked |= {units[i].turn for i in early if ACCEPT.match(openers.get(units[i].turn + 1, ""))}
+    for i in early:
+        if ACCEPT.match(openers.get(units[i].turn + 1, "")):
+            asked.setdefault(units[i].turn, frozenset(said.get(units[i].turn, ())))
     return asked
 
 
