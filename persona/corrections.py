@@ -93,3 +93,12 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             written = earlier.text[spans[0][0]:spans[0][1]] if spans else old
             found[sentence] = Correction(earlier.turn, "" if contains_value(text, written) else written)
     return found
+
+
+def marked(unit: Unit) -> str:
+    """The unit's text, with the value it replaces after it when it does not name it ("…, not 8443.")."""
+    if not unit.was:
+        return unit.text
+    stop = re.search(r"[.!?]+$", unit.text)
+    body = unit.text[:stop.start()] if stop else unit.text
+    return f"{body}, not {unit.was}{stop.group() if stop else ''}"

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.chat import strip_think
+from persona.corrections import marked
 from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.messages import PREFIX
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
@@ -236,15 +237,6 @@ def render_ledger(units: list[Unit]) -> str:
             lines[-1][0] += f" corrects {unit.corrects}"
         last = unit
     return "\n".join(f"{tag}: " + _without_edge_marks(text) for tag, text in lines)
-
-
-def marked(unit: Unit) -> str:
-    """The unit's text, with the value it replaces after it when it does not name it ("…, not 8443.")."""
-    if not unit.was:
-        return unit.text
-    stop = re.search(r"[.!?]+$", unit.text)
-    body = unit.text[:stop.start()] if stop else unit.text
-    return f"{body}, not {unit.was}{stop.group() if stop else ''}"
 
 
 def _without_edge_marks(text: str) -> str:
