@@ -90,7 +90,9 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
         if best:
             _, earlier, old = best
             spans = find_value_spans(earlier.text, old)
-            written = earlier.text[spans[0][0]:spans[0][1]] if spans else old
+            start, end = spans[0] if spans else (0, 0)
+            article = re.search(r"\b(?:the|a|an)\s+$", earlier.text[:start], re.I)  # "the Granary", not "Granary"
+            written = earlier.text[article.start() if article else start:end] if spans else old
             found[sentence] = Correction(earlier.turn, "" if contains_value(text, written) else written)
     return found
 

@@ -219,7 +219,8 @@ def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_quest
     not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
     the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence indexes (Unit.sentence)."""
     found = []
-    for q in (i for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")):
+    for q in (i for i in early if units[i].role == "user" and (units[i].text.rstrip().endswith("?")
+                                                              or REQUEST_START.match(units[i].text.strip()))):
         if not (any_question or WH_QUESTION.search(units[q].text)) or REQUEST.match(units[q].text.strip()):
             continue
         asked = content_words(units[q].text) - QUESTION_FILLERS
