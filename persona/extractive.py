@@ -279,7 +279,7 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
 # 0.22), so the words stay (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
                          protect_turns=2, line_words=4, telegraphic=False, facts_only_when_asked=True,
-                         any_question=True, answer_min_shared=1, line_turns=12, answers_share_words=True)
+                         any_question=True, answer_min_shared=1, line_turns=12)
 """Settings of the ledger strategy."""
 EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
                              protect_turns=2, facts_only_when_asked=True, any_question=True, answer_min_shared=1)
