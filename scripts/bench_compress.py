@@ -5,6 +5,7 @@
     python scripts/bench_compress.py --sets tune              # the tuning half (to choose settings)
     python scripts/bench_compress.py --model DIR              # adds the model and hybrid strategies
     python scripts/bench_compress.py --seed 101             # a fresh draw of the generated and prose sets
+    python scripts/bench_compress.py --sets upd-test --by     # the updates set, per-kind and per-length tables
     python scripts/bench_compress.py --faults                 # planted-fault summarizers at the default
     python scripts/bench_compress.py --unprotected            # also ledger/extractive without protected turns
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
