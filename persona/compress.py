@@ -44,6 +44,15 @@ strategies keep the first turns and a line per turn whatever the budget (persona
 the tuning half a floor of 80, 40 or 0 tokens kept the same facts, and a lower floor cuts more
 of a short conversation (docs/benchmarks.md)."""
 
+KNEE_TOKENS = 1000
+"""Summarized tokens past which the budget grows at `TAIL_RATIO` instead of the budget ratio. On the
+tuning halves 1000 / 1500 / 2000 cut the 80+ message conversations 96.0 / 95.6 / 94.7%, the same facts
+kept (docs/benchmarks.md)."""
+TAIL_RATIO = 0.0
+"""Share of the summarized tokens past `KNEE_TOKENS` a summary may use: none. What must stay (the first
+turns, corrections, a line for each later turn bringing a value) still grows with the conversation;
+0.01 cut 0.6 points less for no fact."""
+
 
 @dataclass
 class Compressed:
@@ -126,9 +135,13 @@ def compress(messages: list[dict], summarizer: Summarizer, tokenizer, *, keep_la
     return Compressed(new_messages, summary, original, count_tokens(new_messages, tokenizer), len(old))
 
 
-def summary_budget(old_tokens: int, budget_ratio: float = BUDGET_RATIO, min_tokens: int = MIN_SUMMARY_TOKENS) -> int:
-    """Tokens a summary may use: `budget_ratio` of the turns it replaces, at least `min_tokens`."""
-    return max(min_tokens, int(budget_ratio * old_tokens))
+def summary_budget(old_tokens: int, budget_ratio: float = BUDGET_RATIO, min_tokens: int = MIN_SUMMARY_TOKENS,
+                   knee_tokens: int = KNEE_TOKENS, tail_ratio: float = TAIL_RATIO) -> int:
+    """Tokens a summary may use: `budget_ratio` of the first `knee_tokens` of the turns it replaces and
+    `tail_ratio` of the rest, at least `min_tokens`. It grows slower than the conversation: most old
+    turns of a long one say nothing a later question needs."""
+    head = min(old_tokens, knee_tokens)
+    return max(min_tokens, int(budget_ratio * head + tail_ratio * (old_tokens - head)))
 
 
 def _with_summary(head: list[dict], kept: list[dict], summary: str) -> list[dict]:

@@ -10,9 +10,9 @@ adds distractors later and ends with a question only turns 1-2 answer. The metri
 - answer similarity: the answer with compression against the answer without, 0..1.
 - turns without a line: summarized turns of which the summary keeps no words (see `bare_turns`).
 
-In the context, a value counts as present when it occurs verbatim, case and runs of whitespace
-aside: a summary must keep "120 milliseconds" as written, and "50 milliseconds" does not stand in
-for it. In an answer, matching is looser, rapidfuzz `partial_ratio` on lowercased text (the
+In the context, a value counts as present when it occurs on word boundaries after normalizing case,
+separators and number formats (persona.values): a summary must keep "120 milliseconds", "50
+milliseconds" does not stand in for it, and "1 October" is not in "11 October". In an answer, matching is looser, rapidfuzz `partial_ratio` on lowercased text (the
 best-aligned window against the value), since a model may word it a little differently.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
 from persona.messages import validate_messages
 from persona.metrics import similarity
+from persona.values import contains_value
 
 MATCH_THRESHOLD = 90.0
 """partial_ratio (0-100) at or above which a value counts as present."""
@@ -88,7 +89,7 @@ def conversation_issues(data, where: str, lengths: tuple[int, int] = (MIN_MESSAG
             issues.append(f"{where}: facts[{i}]: needs key, value and turn")
         elif fact["turn"] not in (1, 2):
             issues.append(f"{where}: facts[{i}]: planted in turn {fact['turn']}, expected turn 1 or 2")
-        elif fact["value"].lower() not in history.lower():
+        elif not contains_value(history, fact["value"]):
             issues.append(f"{where}: facts[{i}]: value {fact['value']!r} does not occur in the messages")
     keys = {f.get("key") for f in data["facts"]}
     for i, distractor in enumerate(data.get("distractors", [])):
@@ -96,8 +97,22 @@ def conversation_issues(data, where: str, lengths: tuple[int, int] = (MIN_MESSAG
             issues.append(f"{where}: distractors[{i}]: confuses {distractor.get('confuses')!r}, not a fact key")
         elif distractor.get("turn", 0) < 3:
             issues.append(f"{where}: distractors[{i}]: must come after turn 2")
+    issues += _correction_issues(data["facts"], history, where)
     if not data["expected"]:
         issues.append(f"{where}: expected must list at least one answer string")
+    return issues
+
+
+def _correction_issues(facts: list, history: str, where: str) -> list[str]:
+    """A corrected fact names the value it replaced, which the history holds, and a turn not before its own."""
+    issues = []
+    for i, fact in enumerate(facts):
+        if "supersedes" not in fact:
+            continue
+        if not contains_value(history, str(fact["supersedes"])):
+            issues.append(f"{where}: facts[{i}]: supersedes {fact['supersedes']!r}, which the messages never say")
+        if fact.get("corrected_turn", fact.get("turn", 0)) < fact.get("turn", 0):
+            issues.append(f"{where}: facts[{i}]: corrected in turn {fact['corrected_turn']}, before it was stated")
     return issues
 
 
@@ -125,11 +140,9 @@ def context_text(messages: list[dict]) -> str:
 
 
 def value_in_context(value: str, text: str) -> bool:
-    """The value occurs verbatim in the text, case and runs of whitespace aside."""
-    def squeeze(s: str) -> str:
-        return " ".join(s.lower().split())
-
-    return squeeze(value) in squeeze(text)
+    """The value occurs in the text on word boundaries, case, separators and number formats aside
+    (persona.values.contains_value)."""
+    return contains_value(text, value)
 
 
 def missing_facts(messages: list[dict], facts: list[dict]) -> list[dict]:
@@ -139,11 +152,31 @@ def missing_facts(messages: list[dict], facts: list[dict]) -> list[dict]:
 
 
 def distractor_substitutions(messages: list[dict], facts: list[dict], distractors: list[dict]) -> list[str]:
-    """Keys of facts that vanished while a distractor for them stayed: the sloppy-summary failure."""
+    """Keys of facts that vanished while a distractor for them, or the value a correction replaced
+    (`supersedes`), stayed: the sloppy-summary failure."""
     text = context_text(messages)
     lost = {f["key"] for f in missing_facts(messages, facts)}
-    return sorted({d["confuses"] for d in distractors
-                   if d["confuses"] in lost and value_in_context(d["value"], text)})
+    stand_ins = [(d["confuses"], d["value"]) for d in distractors]
+    stand_ins += [(f["key"], f["supersedes"]) for f in facts if f.get("supersedes")]
+    return sorted({key for key, value in stand_ins if key in lost and value_in_context(value, text)})
+
+
+def unmarked_corrections(messages: list[dict], facts: list[dict]) -> list[str]:
+    """Keys of corrected facts whose replaced value (`supersedes`) is still in the context, unmarked:
+    no line holds both values ("3 corrects 1: pg-prod-07, not pg-prod-03", or the user's own "wait,
+    it's pg-prod-07"), and the correction is not in a turn kept verbatim after the summary."""
+    lines = [line for m in messages for line in m["content"].split("\n")]
+    verbatim = context_text([m for m in messages if m["role"] != "system"])
+    text = context_text(messages)
+
+    def marked(fact: dict) -> bool:
+        new, old = fact["value"], fact["supersedes"]
+        if any(value_in_context(new, line) and value_in_context(old, line) for line in lines):
+            return True
+        return value_in_context(new, verbatim) and not value_in_context(old, verbatim)
+
+    return sorted(f["key"] for f in facts if f.get("supersedes") and value_in_context(f["supersedes"], text)
+                  and not marked(f))
 
 
 def answer_recall(answer: str, expected: list[str]) -> float:
@@ -166,7 +199,7 @@ def _grams(text: str, n: int) -> set[tuple]:
     return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
-TURN_TAG = re.compile(r"^t?(\d+)(?: (?:user|assistant|system))?:", re.M)
+TURN_TAG = re.compile(r"^t?(\d+)(?: (?:user|assistant|system))?(?: corrects \d+)?:", re.M)
 
 
 def bare_turns(old: list[dict], summary: str, n_words: int = LINE_WORDS) -> list[int]:
@@ -208,6 +241,8 @@ class CaseResult:
     """Summarized user/assistant turns."""
     turns_bare: list[int] = field(default_factory=list)
     """Summarized turns with no line in the summary (bare_turns)."""
+    unmarked: list[str] = field(default_factory=list)
+    """Keys of corrected facts whose replaced value stayed unmarked (unmarked_corrections)."""
 
     @property
     def fact_retention(self) -> float:
@@ -229,7 +264,8 @@ def evaluate_case(conversation: Conversation, summarizer, tokenizer, *, keep_las
     n_turns = sum(m["role"] == "user" for m in old) or int(bool(old))
     return CaseResult(conversation.name, result, len(conversation.facts), [f["key"] for f in missing], substituted,
                       [e for e in conversation.expected if not value_in_context(e, text)], len(conversation.expected),
-                      n_turns, bare_turns(old, result.summary) if result.n_summarized else [])
+                      n_turns, bare_turns(old, result.summary) if result.n_summarized else [],
+                      unmarked_corrections(result.messages, conversation.facts))
 
 
 def pooled(results: list[CaseResult]) -> dict:
@@ -248,6 +284,7 @@ def pooled(results: list[CaseResult]) -> dict:
             "fact_retention": kept / facts if facts else 1.0, "facts": facts, "facts_kept": kept,
             "expected": expected, "expected_kept": expected - sum(len(r.expected_missing) for r in results),
             "substitutions": sum(len(r.substituted) for r in results),
+            "unmarked_corrections": sum(len(r.unmarked) for r in results),
             "turns": sum(r.turns_total for r in results), "turns_bare": sum(len(r.turns_bare) for r in results)}
 
 

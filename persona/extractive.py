@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.chat import strip_think
+from persona.corrections import marked
 from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.messages import PREFIX
 from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
@@ -56,6 +57,10 @@ class Unit:
     nothing else of the turn is kept. Empty when the text is short already."""
     short_cost: int = 0
     """Tokens of `short` plus one."""
+    corrects: int = 0
+    """Turn whose value this unit's sentence corrects (persona.corrections); 0 when it corrects none."""
+    was: str = ""
+    """The value it replaces, when the sentence does not name it; rendered after the text (", not 8443")."""
 
     def trimmed(self) -> "Unit":
         """The unit as its short line (itself when the text is short already)."""
@@ -94,6 +99,9 @@ class SelectionConfig:
     """Still keep those of them that state something ("the refresh token is null")."""
     facts_only_when_asked: bool = False
     """Keep an early assistant unit for its new facts only when the user asked something in that turn."""
+    answers_share_words: bool = False
+    """An early assistant unit kept for its new facts must share a word with the user's message, after a
+    question too (after a request or an accepted reply it always must)."""
     answer_min_shared: int = 2
     """Content words an early assistant unit must share with a user question to count as its answer."""
     any_question: bool = False
@@ -103,6 +111,9 @@ class SelectionConfig:
     line_words: int = 6
     """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
     keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
+    line_turns: int = 10**6
+    """Every summarized turn keeps a short line while there are at most this many; past that, only the
+    turns that bring a value the summary lacks (a long conversation's small talk has no line)."""
     kind_weights: dict = field(default_factory=lambda: dict(KIND_WEIGHTS))
     """Weight of a new fact span by kind."""
 
@@ -201,7 +212,9 @@ def render_sentences(units: list[Unit]) -> str:
         if unit.message != last_message:
             parts.append(f"{unit.role}: ")
             last_message = unit.message
-        parts[-1] += unit.text + " "
+        if unit.corrects and unit.corrects != unit.turn and "(correcting" not in parts[-1]:
+            parts[-1] = parts[-1][:-2] + f" (correcting turn {unit.corrects}): "
+        parts[-1] += marked(unit) + " "
     return "\n".join(p.strip() for p in parts)
 
 
@@ -213,14 +226,17 @@ def render_ledger(units: list[Unit]) -> str:
     nothing the line's shortness does not (docs/benchmarks.md)."""
     lines, last = [], None
     for unit in units:
+        text = marked(unit)
         if last is None or unit.message != last.message:
             speaker = "" if unit.role == "user" else f" {unit.role}"
-            lines.append([f"{unit.turn}{speaker}: ", unit.text])
+            lines.append([f"{unit.turn}{speaker}", text])
         else:
             adjacent = unit.order == last.order + 1 or unit.text.startswith("…") or lines[-1][1].endswith("…")
-            lines[-1][1] += (" " if adjacent else " … ") + unit.text
+            lines[-1][1] += (" " if adjacent else " … ") + text
+        if unit.corrects and unit.corrects != unit.turn and " corrects " not in lines[-1][0]:
+            lines[-1][0] += f" corrects {unit.corrects}"
         last = unit
-    return "\n".join(tag + _without_edge_marks(text) for tag, text in lines)
+    return "\n".join(f"{tag}: " + _without_edge_marks(text) for tag, text in lines)
 
 
 def _without_edge_marks(text: str) -> str:
@@ -263,7 +279,7 @@ def _summarizer(tokenizer, config: SelectionConfig, render):
 # 0.22), so the words stay (docs/benchmarks.md).
 LEDGER = SelectionConfig(clauses=True, turn_decay=0.6, assistant_weight=0.4, context_weight=0.8, length_power=0.5,
                          protect_turns=2, line_words=4, telegraphic=False, facts_only_when_asked=True,
-                         any_question=True, answer_min_shared=1)
+                         any_question=True, answer_min_shared=1, line_turns=12)
 """Settings of the ledger strategy."""
 EXTRACTIVE = SelectionConfig(turn_decay=0.8, assistant_weight=0.4, context_weight=1.2, length_power=0.5,
                              protect_turns=2, facts_only_when_asked=True, any_question=True, answer_min_shared=1)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from persona.corrections import find_corrections
 from persona.facts import content_words
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
     Must stay, past the budget if need be: the user's words of the first `protect_turns` turns (but
     a question carrying no fact: the answer to it is what counts); the
     assistant's units there that bring a fact those words lack; then for every turn still without a
-    unit, its best one as a short line, so every summarized turn is represented.
+    unit, its best one as a short line, so every summarized turn is represented (past
+    `config.line_turns` turns, only those bringing a value the summary lacks).
     """
     pick = _Picker(units, config)
     early = [i for i, u in enumerate(units) if u.turn <= config.protect_turns]
@@ -91,21 +93,80 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
         # A previous summary (role system) is kept like the user's words: it holds what is left of its turns.
         if units[i].role != "assistant" and _must_keep_user_unit(units[i], config):
             pick.take(i)
-    asked_turns = {units[i].turn for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")}
+    asked_turns = _asked_turns(units, early, config.answers_share_words)
     for i in early:
         if units[i].role == "assistant" and pick.new_strong_fact(i) and (
-                not config.facts_only_when_asked or units[i].turn in asked_turns):
+                not config.facts_only_when_asked or _answers_the_user(units[i], asked_turns)):
             pick.take(i)
     for sentence in _answers(units, early, config.answer_min_shared, config.any_question):
         for i in early:
             if units[i].sentence == sentence and i not in pick.chosen:
                 pick.take(i)
+    _take_corrections(pick)
+    every_turn = len({u.turn for u in units}) <= config.line_turns
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
-        pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
+        if not every_turn:
+            candidates = [i for i in candidates if pick.new_strong_fact(i)]
+        if candidates:
+            pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
+
+
+def _take_corrections(pick: _Picker) -> None:
+    """Every sentence correcting a kept value (persona.corrections), whole, its last unit marked."""
+    for sentence, correction in find_corrections(pick.units, set(pick.chosen)).items():
+        members = [i for i, u in enumerate(pick.units) if u.sentence == sentence]
+        for i in members:
+            if i not in pick.chosen:
+                pick.take(i)
+        pick.chosen[members[-1]] = replace(pick.chosen[members[-1]], corrects=correction.turn, was=correction.old)
+
+
+def _answers_the_user(unit: Unit, asked_turns: dict) -> bool:
+    """An assistant unit of a turn where the user asked, sharing a word with what was asked when that counts."""
+    if unit.turn not in asked_turns:
+        return False
+    words = asked_turns[unit.turn]
+    return words is None or bool(words & content_words(unit.text))
+
+
+REQUEST_START = re.compile(
+    r"(?:please\s+)?(?:suggest|propose|pick|find|tell|give|estimate|name|choose|recommend|book|set|plan|draft|"
+    r"write|send|check|list|decide|select|reserve|schedule|quote|work out|figure out|come up)\b|"
+    r"(?:i|we)\s+need\s+(?:you|a|an|some)\b|let me know\b", re.I)
+"""A user sentence asking the assistant for something without a question mark ("Propose a cutoff.")."""
+ACCEPT = re.compile(r"(?:ok(?:ay)?|sounds good|perfect|great|deal|fine|agreed|yes|yep|sure|lovely|works|"
+                    r"that works|let's do (?:it|that)|go (?:with|for) (?:it|that)|book it|lock it in)\b", re.I)
+"""A user message opening by accepting what was proposed ("Perfect, go with that.")."""
+
+
+def _asked_turns(units: list[Unit], early: list[int], all_share: bool = False) -> dict[int, frozenset | None]:
+    """Turns among `early` whose assistant reply answers the user: the user asked ("?"), requested
+    ("Propose a date for the retro.") or the next user message accepts the reply ("Deal."). Turn ->
+    the words an answering unit must share one of with the user's message (None: any unit answers,
+    after a "?" unless `all_share`)."""
+    said: dict[int, set] = {}
+    for unit in units:
+        if unit.role == "user":
+            said.setdefault(unit.turn, set()).update(content_words(unit.text) - QUESTION_FILLERS)
+    asked: dict[int, frozenset | None] = {}
+    for i in early:
+        unit = units[i]
+        if unit.role == "user" and unit.text.rstrip().endswith("?") and not all_share:
+            asked[unit.turn] = None
+        elif unit.role == "user" and (unit.text.rstrip().endswith("?") or REQUEST_START.match(unit.text.strip())):
+            asked.setdefault(unit.turn, frozenset(said[unit.turn]))
+    openers = {}
+    for unit in units:
+        if unit.role == "user":
+            openers.setdefault(unit.turn, unit.text.strip())
+    for i in early:
+        if ACCEPT.match(openers.get(units[i].turn + 1, "")):
+            asked.setdefault(units[i].turn, frozenset(said.get(units[i].turn, ())))
+    return asked
 
 
 COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.I)
@@ -158,7 +219,8 @@ def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_quest
     not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
     the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence indexes (Unit.sentence)."""
     found = []
-    for q in (i for i in early if units[i].role == "user" and units[i].text.rstrip().endswith("?")):
+    for q in (i for i in early if units[i].role == "user" and (units[i].text.rstrip().endswith("?")
+                                                              or REQUEST_START.match(units[i].text.strip()))):
         if not (any_question or WH_QUESTION.search(units[q].text)) or REQUEST.match(units[q].text.strip()):
             continue
         asked = content_words(units[q].text) - QUESTION_FILLERS

@@ -5,6 +5,7 @@
     python scripts/bench_compress.py --sets tune              # the tuning half (to choose settings)
     python scripts/bench_compress.py --model DIR              # adds the model and hybrid strategies
     python scripts/bench_compress.py --seed 101             # a fresh draw of the generated and prose sets
+    python scripts/bench_compress.py --sets upd-test --by     # the updates set, per-kind and per-length tables
     python scripts/bench_compress.py --faults                 # planted-fault summarizers at the default
     python scripts/bench_compress.py --unprotected            # also ledger/extractive without protected turns
     python scripts/bench_compress.py --json out.json --png docs/compression_curve.png
@@ -32,7 +33,7 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
-    from persona.harness import generated, prose
+    from persona.harness import generated, prose, updates
     from persona.shipped import CONVERSATIONS
     from persona.compress_eval import load_conversations
 
@@ -41,6 +42,7 @@ def load_sets(names: list[str], seed: int | None = None) -> dict:
 
     makers = {"test": half(generated, "test-"), "tune": half(generated, "tune-"),
               "prose-test": half(prose, "prose-test-"), "prose-tune": half(prose, "prose-tune-"),
+              "upd-test": half(updates, "upd-test-"), "upd-tune": half(updates, "upd-tune-"),
               "fixtures": lambda: load_conversations(CONVERSATIONS)}
     unknown = sorted(set(names) - set(makers))
     if unknown:
@@ -77,9 +79,62 @@ def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float, wi
     figures["assistant_facts"] = len(spoken)
     figures["assistant_facts_kept"] = sum(key not in r.facts_missing for key, r in spoken)
     figures["misses"] = {r.name: {"missing": r.facts_missing, "substituted": r.substituted,
-                                  "expected_missing": r.expected_missing, "bare_turns": r.turns_bare}
-                         for r in results if r.facts_missing or r.substituted or r.expected_missing or r.turns_bare}
+                                  "expected_missing": r.expected_missing, "bare_turns": r.turns_bare,
+                                  "unmarked": r.unmarked}
+                         for r in results if r.facts_missing or r.substituted or r.expected_missing or r.unmarked}
+    figures["by_kind"], figures["by_length"] = breakdown(conversations, results)
     return figures
+
+
+BANDS = (("short (<=12)", 0, 12), ("medium (13-79)", 13, 79), ("long (80+)", 80, 10**6))
+"""History-message bands of the per-length table."""
+
+
+def fact_kinds(fact: dict) -> list[str]:
+    """The rows of the per-kind table a planted fact counts in."""
+    kinds = ["assistant-stated" if fact.get("said_by") == "assistant" else "user-stated"]
+    kinds += ["corrected" for _ in [0] if fact.get("supersedes")]
+    kinds += ["in a multi-fact sentence" for _ in [0] if fact.get("multi")]
+    kinds += ["with a numeric look-alike" for _ in [0] if fact.get("look_alike")]
+    return kinds
+
+
+def breakdown(conversations, results) -> tuple[dict, dict]:
+    """Per kind of fact: facts, kept, substitutions, unmarked corrections; per length band: conversations,
+    pooled cut, facts, kept, substitutions."""
+    by_kind: dict = {}
+    by_length = {name: {"conversations": 0, "original": 0, "compressed": 0, "facts": 0, "kept": 0, "subst": 0}
+                 for name, _, _ in BANDS}
+    for c, r in zip(conversations, results):
+        for fact in c.facts:
+            for kind in fact_kinds(fact):
+                row = by_kind.setdefault(kind, {"facts": 0, "kept": 0, "subst": 0, "unmarked": 0})
+                row["facts"] += 1
+                row["kept"] += fact["key"] not in r.facts_missing
+                row["subst"] += fact["key"] in r.substituted
+                row["unmarked"] += fact["key"] in r.unmarked
+        band = by_length[next(name for name, low, high in BANDS if low <= len(c.messages) <= high)]
+        band["conversations"] += 1
+        band["original"] += r.compressed.original_tokens
+        band["compressed"] += r.compressed.compressed_tokens
+        band["facts"] += r.facts_total
+        band["kept"] += r.facts_total - len(r.facts_missing)
+        band["subst"] += len(r.substituted)
+    for band in by_length.values():
+        band["cut"] = 1 - band["compressed"] / band["original"] if band["original"] else 0.0
+    return by_kind, {k: v for k, v in by_length.items() if v["conversations"]}
+
+
+def print_breakdown(rows: list[dict]) -> None:
+    for r in rows:
+        print(f"\n{r['set']} {r['strategy']} {r['budget_ratio']}: per kind (kept / facts, substitutions, unmarked)")
+        for kind, k in sorted(r["by_kind"].items()):
+            print(f"  {kind:28s} {k['kept']:>4d}/{k['facts']:<4d} {k['kept'] / k['facts']:6.1%}  subst {k['subst']}"
+                  f"  unmarked {k['unmarked']}")
+        print("  per length (conversations, pooled cut, kept / facts, substitutions)")
+        for name, b in r["by_length"].items():
+            print(f"  {name:28s} {b['conversations']:>4d}  cut {b['cut']:6.1%}  {b['kept']:>4d}/{b['facts']:<4d} "
+                  f"subst {b['subst']}")
 
 
 def unprotected(tokenizer) -> dict:
@@ -129,13 +184,14 @@ def print_rows(rows: list[dict]) -> None:
               f"{r['facts_kept']:>4d}/{r['facts']:<4d}{r['fact_retention']:>5.1%} "
               f"{r['assistant_facts_kept']:>4d}/{r['assistant_facts']:<4d} "
               f"{r['expected_kept']:>4d}/{r['expected']:<4d}{r['expected_kept'] / max(r['expected'], 1):>4.0%} "
-              f"{r['substitutions']:>5d} {r['turns_bare']:>4d}/{r['turns']:<5d} {r['seconds_per_conversation']:>7.4f}")
+              f"{r['substitutions']:>5d} {r['unmarked_corrections']:>4d} {r['turns_bare']:>4d}/{r['turns']:<5d} {r['seconds_per_conversation']:>7.4f}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="test,prose-test,fixtures",
-                        help="comma-separated: test, tune (generated), prose-test, prose-tune (persona/harness/prose.py), fixtures")
+    parser.add_argument("--sets", default="test,prose-test,upd-test,fixtures",
+                        help="comma-separated: test, tune (generated), prose-test, prose-tune (persona/harness/prose.py), "
+                             "upd-test, upd-tune (persona/harness/updates.py), fixtures")
     parser.add_argument("--strategies", default="ledger,extractive")
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)
@@ -147,6 +203,7 @@ def main(argv=None) -> int:
     parser.add_argument("--without-question", action="store_true",
                         help="compress the history alone, as `persona compress FILE` reads a fixture file")
     parser.add_argument("--misses", action="store_true", help="print what each row lost")
+    parser.add_argument("--by", action="store_true", help="print per-kind and per-length tables for each row")
     parser.add_argument("--json", help="write all figures to this file")
     parser.add_argument("--png", help="draw the trade-off curve to this PNG")
     args = parser.parse_args(argv)
@@ -186,6 +243,8 @@ def main(argv=None) -> int:
     print(f"keep_last={args.keep_last}, Qwen3 tokens; budget = share of the summarized turns' tokens; "
           f"{'history alone' if args.without_question else 'history and final question'}")
     print_rows(rows)
+    if args.by:
+        print_breakdown(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     if args.png:

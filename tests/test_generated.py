@@ -111,3 +111,72 @@ def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
     figures = pooled([evaluate_case(c, summarize, tok) for c in getattr(prose, half)()])
     assert figures["fact_retention"] >= 0.95 and figures["substitutions"] == 0, figures
     assert figures["compression_ratio"] >= 0.55, figures
+
+
+def test_the_updates_set_covers_every_form_band_and_look_alike():
+    import random
+
+    from persona.harness import updates
+    from persona.harness.gen_domains import DOMAINS
+    from persona.harness.gen_updates import LATER_CORRECT, SELF_CORRECT
+
+    everything = updates.generate()
+    tune, test = updates.tuning_set(), updates.test_set()
+    assert len(tune) == len(test) == len(everything) // 2 >= 90
+    assert not {_domain(c) for c in tune} & {_domain(c) for c in test}
+    assert not set(LATER_CORRECT[0]) & set(LATER_CORRECT[1]) and not set(SELF_CORRECT[0]) & set(SELF_CORRECT[1])
+    for half in (tune, test):
+        forms = Counter(f["form"] for c in half for f in c.facts)
+        assert set(forms) == set(updates.FORMS) and min(forms.values()) >= 10, forms
+        assert sum(bool(f.get("multi")) for c in half for f in c.facts) >= 20
+        assert sum(bool(f.get("look_alike")) for c in half for f in c.facts) >= 50
+        for band, (low, high) in updates.LENGTH_BANDS.items():
+            assert sum(low <= len(c.messages) <= high for c in half) >= 25, band
+    for c in everything:
+        history = "\n".join(m["content"] for m in c.messages)
+        for f in c.facts:
+            assert value_in_context(f["value"], history), f"{c.name}: {f}"
+            if "supersedes" in f:
+                assert value_in_context(f["supersedes"], history) and f["corrected_turn"] >= f["turn"], f"{c.name}: {f}"
+        for d in c.distractors:
+            fact = next(f for f in c.facts if f["key"] == d["confuses"])
+            assert not value_in_context(fact["value"], d["value"]), f"{c.name}: {d} would read as {fact}"
+            assert not value_in_context(d["value"], fact["value"]), f"{c.name}: {fact} would read as {d}"
+    first, again = (updates.build_conversation(random.Random(5), DOMAINS[0], 0, "upd-tune-004-x") for _ in range(2))
+    assert first == again
+
+
+@pytest.fixture(scope="module")
+def updates_test_half():
+    """(conversation, CaseResult) per updates test-half conversation, the default strategy."""
+    from persona.compress_eval import evaluate_case
+    from persona.harness import updates
+    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.tokenizer import qwen3_tokenizer
+
+    tok = qwen3_tokenizer()
+    summarize = resolve_summarizer(DEFAULT_STRATEGY, tok)
+    return [(c, evaluate_case(c, summarize, tok)) for c in updates.test_set()]
+
+
+def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(updates_test_half):
+    """Measured on the updates test half (docs/benchmarks.md): 268/270 facts kept (99.3%), 95.5% cut on
+    80+ messages; the bars sit under the measurement."""
+    from persona.compress_eval import pooled
+
+    figures = pooled([r for _, r in updates_test_half])
+    assert figures["fact_retention"] >= 0.95, figures
+    long = pooled([r for c, r in updates_test_half if len(c.messages) >= 80])
+    assert long["compression_ratio"] >= 0.9 and long["fact_retention"] >= 0.95, long
+
+
+@pytest.mark.xfail(strict=True, reason="not reached yet (docs/benchmarks.md): 2 substitutions, 12 corrections left "
+                                       "unmarked, 45.9% cut on short conversations of the updates test half")
+def test_the_default_strategy_meets_every_goal_of_issue_21(updates_test_half):
+    """No substitution, no unmarked correction, half the tokens cut on short conversations."""
+    from persona.compress_eval import pooled
+
+    figures = pooled([r for _, r in updates_test_half])
+    short = pooled([r for c, r in updates_test_half if len(c.messages) <= 12])
+    assert figures["substitutions"] == 0 and figures["unmarked_corrections"] == 0, figures
+    assert short["compression_ratio"] >= 0.5, short

@@ -1,40 +1,33 @@
-"""Matching values, not strings that look alike: "1 October" is not in "11 October", "16 March" is not "16 May".
+"""Values in answers: persona.values' matching (word boundaries, case, separators, number formats), after two
+normalizations a model's wording needs and a conversation's stored values do not: accents dropped ("Vesela" is
+"Veselá") and small numbers spelled out read as digits ("four-day week" is "4-day week").
 
-Both sides are normalized the same way (case, accents, separators, thousands separators, small number words,
-digits glued to units) into tokens, and a value is found when its tokens occur as a contiguous run of the
-text's tokens: word boundaries by construction.
+"1 October" is not in "11 October", "16 March" is not "16 May", "Kellerman" is not "Kellermann".
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from persona import values
+
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_TOKEN = re.compile(r"\d+(?:[.:]\d+)*|[a-z]+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
-def tokens(text: str) -> list[str]:
-    """Normalized tokens: lowercase, accents dropped, '1,450' -> '1450', 'four' -> '4', '32h' -> '32', 'h'."""
-    text = unicodedata.normalize("NFKD", text.lower())
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _THOUSANDS.sub("", text)
-    found = [_NUMBER_WORDS.get(t, t) for t in _TOKEN.findall(text)]
-    return [t[:-1] if t.endswith(".") else t for t in found]
-
-
-def _runs(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    return _WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
 
 
 def contains_value(text: str, value: str) -> bool:
-    """The value's tokens occur contiguously in the text's tokens."""
-    return _runs(tokens(text), tokens(value))
+    """The value's tokens occur as a contiguous run of the text's tokens."""
+    return values.contains_value(_plain(text), _plain(value))
 
 
 def contains_any(text: str, variants) -> bool:
     """Any accepted form of one value is in the text."""
-    found = tokens(text)
-    return any(_runs(found, tokens(v)) for v in variants)
+    plain = _plain(text)
+    return any(values.contains_value(plain, _plain(v)) for v in variants)

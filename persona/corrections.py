@@ -1,0 +1,106 @@
+"""Which later sentences correct or update a fact the summary keeps, and which value they replace.
+
+"Scratch that, checkout moved to 9443", "Update on the dinner: it changed to Hugo Boateng", "wait, the
+primary is actually pg-prod-07": a sentence with a correction cue (CUE) and a value, about something a
+kept sentence of an earlier turn gave a value of the same kind ("checkout listens on 8443"). The
+summary keeps such a sentence whole and marks it: the ledger tags its line "3 corrects 1:" and adds
+", not 8443" when the sentence does not name the value it replaces, so a model reading the context
+answers with the current value.
+
+    from persona.corrections import find_corrections
+    find_corrections(units, kept)   # {sentence index: Correction(turn=1, old="8443")}
+
+Pure functions on units (persona.extractive.Unit); no model, no tokenizer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from persona.facts import content_words
+from persona.values import contains_value, find_value_spans
+
+if TYPE_CHECKING:
+    from persona.extractive import Unit
+
+CUE = re.compile(
+    r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|wrong|mistake|typo|no longer|"
+    r"changed|(?:moved|bumped|switched|updated) (?:to|from|over)|update on|ignore the|the right one|no wait)\b", re.I)
+"""Words that say a value replaces an earlier one. Not "instead", "change" or "updated" alone: on the
+fixtures they open sentences about another thing ("rank 8 instead" for another experiment, "does that
+change anything"), and a false correction tells the reader a kept fact is stale."""
+CUE_WORDS = frozenset(content_words("wait actually sorry scratch correction mean make misread wrong mistake typo "
+                                    "longer instead change changed changes moved bumped update updated ignore right "
+                                    "switched now fix small heads earlier before gave said mentioned one"))
+"""Cue words and their company ("I gave you the wrong one earlier"): never the subject of a correction."""
+ADVICE = frozenset({"opener", "compound", "decision"})
+"""Fact kinds too unsure to carry a correction."""
+MIN_SHARED = 1
+"""Subject words a correction must share with the sentence it corrects."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    turn: int
+    """Turn of the sentence whose value is replaced."""
+    old: str
+    """The replaced value as written there; '' when the correcting sentence names it already."""
+
+
+def _strong(unit: Unit) -> list[tuple[str, str]]:
+    return [(key, kind) for key, kind, _ in unit.facts if kind not in ADVICE]
+
+
+def _sentences(units: list[Unit]) -> dict[int, list[int]]:
+    by_sentence: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        by_sentence.setdefault(unit.sentence, []).append(i)
+    return by_sentence
+
+
+def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]:
+    """Sentence index -> what it corrects, for every sentence that corrects a value of a kept unit
+    (`kept`: unit indexes) stated in an earlier turn or an earlier sentence of the same message."""
+    found: dict[int, Correction] = {}
+    words = {j: content_words(units[j].text) for j in kept if _strong(units[j])}
+    for sentence, members in _sentences(units).items():
+        text = " ".join(units[i].text for i in members)
+        new = [fact for i in members for fact in _strong(units[i])]
+        if not new or not CUE.search(text):
+            continue
+        subject = content_words(text) - CUE_WORDS - {w for i in members for _, _, ws in units[i].facts for w in ws}
+        first = units[members[0]]
+        best = None
+        for j in words:
+            earlier = units[j]
+            if earlier.sentence == sentence or earlier.order > first.order or earlier.role == "system":
+                continue
+            if earlier.turn == first.turn and earlier.message != first.message:
+                continue
+            before = {key for key, _ in _strong(earlier)}
+            fresh = {kind for key, kind in new if key not in before}
+            named = {key for key, _ in new}
+            olds = [key for key, kind in _strong(earlier) if kind in fresh]
+            # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced.
+            olds.sort(key=lambda key: key in named)
+            shared = len(subject & words[j])
+            if shared >= MIN_SHARED and olds and (best is None or shared > best[0]):
+                best = (shared, earlier, olds[0])
+        if best:
+            _, earlier, old = best
+            spans = find_value_spans(earlier.text, old)
+            start, end = spans[0] if spans else (0, 0)
+            article = re.search(r"\b(?:the|a|an)\s+$", earlier.text[:start], re.I)  # "the Granary", not "Granary"
+            written = earlier.text[article.start() if article else start:end] if spans else old
+            found[sentence] = Correction(earlier.turn, "" if contains_value(text, written) else written)
+    return found
+
+
+def marked(unit: Unit) -> str:
+    """The unit's text, with the value it replaces after it when it does not name it ("…, not 8443.")."""
+    if not unit.was:
+        return unit.text
+    stop = re.search(r"[.!?]+$", unit.text)
+    body = unit.text[:stop.start()] if stop else unit.text
+    return f"{body}, not {unit.was}{stop.group() if stop else ''}"
