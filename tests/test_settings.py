@@ -76,7 +76,7 @@ def test_good_values_still_convert(tmp_path):
 
 
 @pytest.mark.parametrize(("model", "run"), [("tiny", "toy-tiny"), ("synthetic:qwen3-1.7b", "toy-synthetic"),
-                                            ("smollm2-135m", "toy"), ("unsloth/Qwen3-1.7B", "toy")])
+                                            ("smollm2-135m", "toy-smollm2-135m"), ("unsloth/Qwen3-1.7B", "toy")])
 def test_a_run_folder_names_its_model_kind_so_a_smoke_run_never_writes_over_a_real_one(model, run):
     assert config_from_cli(None, [], model=model).run_dir.name == run
     assert config_from_cli(None, ["run_name=mine"], model=model).run_dir.name == "mine"
