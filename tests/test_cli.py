@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from persona.criteria import CRITERIA
 from tests.helpers import FIXTURES, ROOT
 
 
@@ -88,7 +89,7 @@ def test_evaluate_prints_writes_and_exits_with_one_decision(tmp_path):
     assert record["failing"] == {"memorization": "adjust"}, "the override was not what the run decided with"
     assert (printed, done.returncode) == (["ADJUST"], 10), done.stdout[-3000:]
     assert record["overrides"] == ["memorization=0.99"]
-    assert record["criteria"]["memorization"]["version"] == "2+override"
+    assert record["criteria"]["memorization"]["version"] == f"{CRITERIA['memorization'].version}+override"
     assert "override: --threshold memorization=0.99" in done.stdout, done.stdout
     assert "Traceback" not in done.stdout + done.stderr and "def test_planted" not in done.stdout, done.stdout
     assert "errored  facts           RuntimeError: a broken tool" in done.stdout, "the decision names the error"
