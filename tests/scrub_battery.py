@@ -282,6 +282,8 @@ def _ids(g: _Gen) -> list[tuple[str, str, str]]:
         ("ip", "ssh root@{v}", ip4),
         ("ip", "my home IP is {v}", ip6),
         ("ip", "allowlist {v} please", f"2001:{g.hexs(4)}:{g.hexs(4)}:{g.hexs(4)}::{g.hexs(3)}"),
+        ("ip", "the API listens on {v}:8080", f"10.0.{g.rng.randint(0, 9)}.{g.rng.randint(2, 250)}"),
+        ("ip", "ping {v} from the laptop", f"192.168.1.{g.rng.randint(2, 250)}"),
         ("card", "card {v}", g.rng.choice(["4111 1111 1111 1111", "5555 5555 5555 4444", "4012888888881881"])),
         ("card", "amex {v} exp 12/27", "3782 822463 10005"),
     ]
@@ -357,8 +359,8 @@ def _innocent_rows(g: _Gen) -> list[tuple[str, str]]:
         ("config_plain", "my token is expired, I'll ask IT for a new one"),
         ("config_plain", "primary_key: id and sort_key: created_at"),
         ("config_plain", "reset your password at the portal, then log in again"),
-        ("network_plain", f"the API listens on localhost:8080 and 10.0.{g.rng.randint(0, 9)}.{g.rng.randint(2, 250)}"),
-        ("network_plain", f"ping 192.168.1.{g.rng.randint(2, 250)} from the laptop"),
+        ("network_plain", f"the API listens on localhost:8080 and 127.0.0.1:{g.rng.randint(3000, 9999)}"),
+        ("network_plain", f"bind to 0.0.0.0 port {g.rng.randint(3000, 9999)} and ::1 for tests"),
         ("network_plain", "docs at https://docs.python.org/3/library/re.html#re.sub"),
         ("network_plain", f"ISBN 978-0-306-40615-7 and page {g.rng.randint(10, 400)}"),
     ]
