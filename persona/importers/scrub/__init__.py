@@ -15,6 +15,8 @@ Detectors, one module each, all returning spans over the original text:
   IP addresses (private ones too, every IPv6 notation);
 - `phones`: phonenumbers: possible numbers in international format, valid ones in national formats;
 - `addresses`: street addresses of the common European and US shapes (best effort);
+- `ids`: document numbers after their cue (passport, licence, national ID), birth dates, MAC
+  addresses, product keys and serial numbers;
 - `safe`: digests, hashes, UUIDs and trace ids, which the soft detectors must leave alone.
 Spans are merged before replacing, so overlapping detectors never leave a fragment behind.
 
@@ -28,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import addresses, assignments, keys, phones, pii, prose, safe
+from . import addresses, assignments, ids, keys, phones, pii, prose, safe
 from .types import Redaction
 
 PLACEHOLDERS = {
@@ -41,10 +43,13 @@ PLACEHOLDERS = {
     "address": "<ADDRESS>",
     "ssn": "<SSN>",
     "ip": "<IP>",
+    "id_number": "<ID>",
+    "date_of_birth": "<DATE_OF_BIRTH>",
+    "mac_address": "<MAC>",
 }
 """Placeholder per kind; every other kind (tokens, keys, high entropy) becomes `<SECRET>`."""
 
-SOFT_KINDS = {"high_entropy", "phone", "ssn", "ip", "address"}
+SOFT_KINDS = {"high_entropy", "phone", "ssn", "ip", "address", "mac_address", "product_key"}
 """Findings by shape alone: dropped where they overlap a digest, hash, UUID or trace id."""
 
 # When spans overlap, the most specific finding names the merged span.
@@ -113,6 +118,7 @@ def find_redactions(text: str, scrubber: Scrubber, asked: str = "") -> list[Reda
     found += pii.find(text, scrubber)
     found += phones.find(text, scrubber.phone)
     found += addresses.find(text)
+    found += ids.find(text)
     kept = safe.drop_inside_safe(found, safe.spans(text), SOFT_KINDS)
     return _merge(kept)
 

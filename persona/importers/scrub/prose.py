@@ -24,7 +24,8 @@ _PASSWORD_CUES = (
     r"|clave|senha|wachtwoord|parola d'ordine|hasło|haslo|lösenord|losenord|salasana|adgangskode|heslo"
     r"|пароль|(?:wi-?fi|wlan|guest|network|router)\s+pass|(?:api|access|secret|private|license)[ _-]?key|key")
 _CODE_CUES = (
-    r"pin(?:[- ]?(?:code|nummer|number))?|cvv2?|cvc2?|csc|combination|combo|türcode|tuercode|torcode"
+    r"pin(?:[- ]?(?:code|nummer|number))?|cvv2?(?:/cvc2?)?|cvc2?|csc|cid|card verification (?:value|code)"
+    r"|security (?:number|digits)|combination|combo|türcode|tuercode|torcode"
     r"|(?:door|gate|alarm|entry|access|lock|lockbox|safe|security|garage|building|keypad|front door|alarm system"
     r"|porte|portail|digicode|puerta|portone)\s?code|digicode|code (?:de la porte|d'accès|du portail)"
     r"|(?:one[- ]time|otp|2fa|mfa|totp|sms|verification|login|auth|backup|recovery)\s?(?:code|pin)s?|otp|tan")
@@ -49,7 +50,9 @@ _LOGIN_PAIR = re.compile(r"(?i)\b(?:login|credentials|creds|user(?:name)?\s*/\s*
                          r"(?:\bis\b|\bare\b|:)\s*[^\s/]+\s*/\s*(?P<value>[^\s/]+)")
 _ASKS_FOR_SECRET = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES + "|" + _CODE_CUES +
                               r"|code|wi-?fi|wlan|pin|passwort)(?!\w)")
-_ASKS_FOR_PASSWORD = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES.replace("|key", "") + r")(?!\w)")
+_ASKS_FOR_PASSWORD = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES.replace("|key", "") + "|" + _CODE_CUES + r")(?!\w)")
+_CUE_RECOVERY = re.compile(r"(?i)(?<!\w)(?:recovery|backup|one[- ]time|otp|2fa|mfa|verification)\s?codes?" + _SEP
+                           + r"(?P<value>[A-Z0-9]{4,}(?:[- ][A-Z0-9]{4,}){0,7})(?![\w-])")
 _REPLY_LEAD = re.compile(r"(?i)^(?:it'?s|its|is|it is|es ist|ist|c'est|es|è|try|use|here:?|sure,?|ok,?)\s+")
 _SPACED_CUES = re.compile(r"(?i)passphrase|mot de passe")
 
@@ -60,7 +63,7 @@ def _value_span(m: re.Match, text: str) -> tuple[int, int]:
         return start + 1, end - 1
     if _SPACED_CUES.search(m.group("cue")):
         # An unquoted passphrase runs to the end of its clause.
-        clause = re.match(r"[^\n.;,!?()]{1,100}", text[start:])
+        clause = re.match(r"(?:[^\s.;,!?()]|[.;,!?](?=[^\s.;,!?])|[ \t](?=\S)){1,100}", text[start:])
         end = start + len(clause.group().rstrip()) if clause else end
     return trimmed(text, start, end)
 
@@ -92,6 +95,8 @@ def find(text: str) -> list[Redaction]:
         if not _NOT_A_SECRET_CODE.search(text, max(0, m.start() - 20), m.start()):
             found.append(Redaction("password", *m.span("value")))
     found += [Redaction("password", *m.span("value")) for m in _CURL_USER.finditer(text)]
+    found += [Redaction("password", *m.span("value")) for m in _CUE_RECOVERY.finditer(text)
+              if any(c.isdigit() for c in m.group("value"))]
     for m in _LOGIN_PAIR.finditer(text):
         start, end = trimmed(text, *m.span("value"))
         if end - start >= 3 and not is_ordinary_word(text[start:end]):
