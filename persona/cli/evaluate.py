@@ -22,6 +22,8 @@ def add_evaluate(subparsers) -> None:
     evaluate.add_argument("--report", help="markdown report path (default docs/toy_project_report.md)")
     evaluate.add_argument("--threshold", action="append", default=[], metavar="ID[.NAME]=VALUE",
                           help="override a criterion's threshold, e.g. vram-train=10 (persona.criteria)")
+    evaluate.add_argument("--allow-secrets", action="store_true",
+                          help="train even when the scan finds secret-shaped values in the training data")
     evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     evaluate.set_defaults(func=cmd_evaluate)
 
@@ -62,7 +64,7 @@ def cmd_evaluate(args) -> int:
     junit.unlink(missing_ok=True)
     marker = eval_marker(kind_of(model), device.cuda_available())
     options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
-               *(["--report", args.report] if args.report else [])]
+               *(["--report", args.report] if args.report else []), *(["--allow-secrets"] if args.allow_secrets else [])]
     argv = [str(EVALS), "-m", marker, "--model", model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
             *options, *args.pytest_args]
     code = pytest.main(argv)
