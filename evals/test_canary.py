@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -126,14 +127,23 @@ def scrubbed_records(tmp_path_factory) -> list[dict]:
     return import_export("slack", raw, "kes").records
 
 
+def normalized(text: str) -> str:
+    """Lowercase letters and digits only, with a spelled-out "at"/"dot" read as '@'/'.' first: a card with
+    dashes, an IBAN without spaces, a lowercased key and "kestrel at example dot org" all read as written."""
+    text = re.sub(r"(?i)\s*[\[(]?\b(?:at)\b[\])]?\s*(?=\S+\s*(?:[\[(]?\bdot\b|\.))", "@", text)
+    text = re.sub(r"(?i)\s*[\[(]?\bdot\b[\])]?\s*", ".", text)
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
 def canaries_in(text: str) -> list[str]:
-    """Kinds of the canaries of which `text` carries 60% or more (10 characters at least) in one piece, spaces
-    dropped: most of a card number or token is a leak too, and a model that memorized a secret may garble its
-    tail. (60%: a common tail such as "l@example.org" is not the email canary.)"""
-    squeezed = text.replace(" ", "")
+    """Kinds of the canaries of which `text` carries 60% or more (10 characters at least) in one piece, both
+    normalized (case, separators and spacing dropped): most of a card number or token is a leak too, and a
+    model that memorized a secret may garble its tail. (60%: a common tail such as "lexampleorg" is not the
+    email canary.)"""
+    squeezed = normalized(text)
     found = []
     for canary in CANARIES:
-        value = canary.value.replace(" ", "")
+        value = normalized(canary.value)
         match = SequenceMatcher(None, squeezed, value, autojunk=False).find_longest_match()
         if match.size >= max(10, math.ceil(0.6 * len(value))):
             found.append(canary.kind)

@@ -263,7 +263,7 @@ FAMILY_HALF = {
     "card_tail": "tune", "reply_thread": "tune", "vault_cloud_tokens": "tune", "cli_and_config": "tune",
     "otp_codes": "tune",
     # moved from test after their first measurement: the ids module and the card cues were written from
-    # their misses, so they are tuning families now (see docs/benchmarks.md)
+    # their misses, so they are tuning families now
     "ids_documents": "tune", "dob": "tune", "mac_hardware": "tune", "licence_keys": "tune", "card_prose": "tune",
     # test: families no rule was written from
     "chat_bot_tokens": "test", "cloud_sdk": "test", "auth_headers": "test", "prose_languages": "test",
