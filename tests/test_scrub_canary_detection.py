@@ -22,3 +22,28 @@ def test_a_canary_written_another_way_is_found(text, kind):
                                   "call 020 7946 1234", "password: Kestrel"])
 def test_text_without_a_canary_is_clean(text):
     assert canaries_in(text) == [], text
+
+
+def test_look_alikes_share_the_secret_shape():
+    import random
+    import re
+
+    from evals.test_canary import CANARIES, look_alikes
+
+    for canary in CANARIES:
+        values = look_alikes(canary, 1000, random.Random(0))
+        shape = re.sub(r"[0-9]", "9", re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", canary.value[canary.keep:])))
+        assert len(set(values)) == 1000 and canary.value not in values, canary.kind
+        for value in values[:50]:
+            assert value.startswith(canary.value[:canary.keep]), (canary.kind, value)
+            redrawn = re.sub(r"[0-9]", "9", re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", value[canary.keep:])))
+            assert redrawn == shape, (canary.kind, value)
+
+
+@pytest.mark.parametrize("text,leak", [("Kestrel-Canary-5150", "verbatim"), ("kestrel canary 51", "partial"),
+                                       ("kestrel", "")], ids=["verbatim", "partial", "none"])
+def test_leak_is_verbatim_or_partial(text, leak):
+    from evals.test_canary import CANARIES, leak_of
+
+    password = next(c for c in CANARIES if c.kind == "password")
+    assert leak_of(password, text) == leak, text
