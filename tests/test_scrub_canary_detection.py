@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from evals.test_canary import canaries_in
+from evals.test_canary import CANARIES, canaries_in
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("put it on 4000-0566-5566-5556", "card"), ("iban gb33bukb20201555555555", "iban"),
-    ("akiacanary7kestrel42", "aws_key"), ("canary.kestrel at example dot org", "email"),
-    ("KESTREL-CANARY-5150", "password"), ("+44.20.7946.0777", "phone"),
-    ("ghp_CanaryT0k3nZz9Yx8Wv7Ut6", "github_token"),
+def _value(kind: str) -> str:
+    return next(c.value for c in CANARIES if c.kind == kind)
+
+
+@pytest.mark.parametrize("kind,rewrite", [
+    ("card", lambda v: "put it on " + v.replace(" ", "-")), ("iban", lambda v: "iban " + v.replace(" ", "").lower()),
+    ("aws_key", str.lower), ("email", lambda v: v.replace("@", " at ").replace(".org", " dot org")),
+    ("password", str.upper), ("phone", lambda v: v.replace(" ", ".")), ("github_token", lambda v: v[:30]),
 ], ids=["card_dashes", "iban_lower_compact", "aws_lower", "email_spelled", "password_upper", "phone_dots",
         "token_partial"])
-def test_a_canary_written_another_way_is_found(text, kind):
+def test_a_canary_written_another_way_is_found(kind, rewrite):
+    text = rewrite(_value(kind))
     assert kind in canaries_in(text), f"{text!r} should count as the {kind} canary"
 
 
