@@ -68,6 +68,70 @@ def _github_with(tmp: Path, **fields) -> Path:
     return path
 
 
+def _jira_with(tmp: Path, change: Callable[[dict], None]) -> Path:
+    data = json.loads((EXPORTS / "jira_search.json").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp / "jira.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _jira_comment(**fields):
+    def change(data):
+        data["issues"][0]["fields"]["comment"]["comments"][0].update(fields)
+    return change
+
+
+def _deep_adf(depth: int) -> dict:
+    node = {"type": "text", "text": "deep"}
+    for _ in range(depth):
+        node = {"type": "paragraph", "content": [node]}
+    return {"type": "doc", "content": [node]}
+
+
+def _csv_with(tmp: Path, name: str, change: Callable[[str], str], encoding: str = "utf-8") -> Path:
+    path = tmp / name
+    path.write_bytes(change((EXPORTS / name).read_text(encoding="utf-8")).encode(encoding))
+    return path
+
+
+def _zendesk_with(tmp: Path, change: Callable[[dict], None], line: int = 0) -> Path:
+    lines = (EXPORTS / "zendesk" / "tickets.json").read_text(encoding="utf-8").splitlines()
+    ticket = json.loads(lines[line])
+    change(ticket)
+    lines[line] = json.dumps(ticket)
+    path = tmp / "tickets.json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _zendesk_comment(**fields):
+    def change(ticket):
+        ticket["comments"][0].update(fields)
+    return change
+
+
+def _zendesk_truncated_line(tmp: Path) -> Path:
+    lines = (EXPORTS / "zendesk" / "tickets.json").read_text(encoding="utf-8").splitlines()
+    path = tmp / "tickets.json"
+    path.write_text("\n".join([lines[0], lines[1][:300], lines[2]]) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_bytes(tmp: Path, name: str, content: bytes) -> Path:
+    path = tmp / name
+    path.write_bytes(content)
+    return path
+
+
+def _write(name: str, content: str):
+    def make(tmp: Path) -> Path:
+        path = tmp / name
+        path.write_text(content, encoding="utf-8")
+        return path
+    return make
+
+
 def _deep_json(tmp: Path) -> Path:
     path = tmp / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
@@ -188,6 +252,100 @@ CASES = [
     Hostile("out_is_a_device", "notes", _copy_notes, "not a regular file", out=lambda tmp, path: Path("/dev/null")),
     Hostile("out_is_a_folder", "notes", _copy_notes, "not a regular file", out=lambda tmp, path: tmp),
     Hostile("bad_region", "notes", _copy_notes, "region 'XX'"),
+    Hostile("jira_issues_object", "jira", lambda t: _jira_with(t, lambda d: d.update(issues={"SUP-42": {}})),
+            "expected a list of issues"),
+    Hostile("jira_issue_without_fields", "jira", lambda t: _jira_with(t, lambda d: d["issues"][0].pop("fields")),
+            "no 'fields' object"),
+    Hostile("jira_body_number", "jira", lambda t: _jira_with(t, _jira_comment(body=5)), "a body must be ADF"),
+    Hostile("jira_adf_content_string", "jira",
+            lambda t: _jira_with(t, _jira_comment(body={"type": "doc", "content": "x"})),
+            "expected a list of ADF nodes"),
+    Hostile("jira_adf_node_list", "jira",
+            lambda t: _jira_with(t, _jira_comment(body={"type": "doc", "content": [[1]]})),
+            "an ADF node must be an object"),
+    Hostile("jira_adf_too_deep", "jira", lambda t: _jira_with(t, _jira_comment(body=_deep_adf(200))), "nested deeper"),
+    Hostile("jira_author_string", "jira", lambda t: _jira_with(t, _jira_comment(author="ada")),
+            "'author' must be an object"),
+    Hostile("jira_created_word", "jira", lambda t: _jira_with(t, _jira_comment(created="yesterday")),
+            "is not an ISO 8601 time"),
+    Hostile("jira_created_list", "jira", lambda t: _jira_with(t, _jira_comment(created=[2024])),
+            "'created' must be an ISO 8601 time"),
+    Hostile("jira_properties_object", "jira", lambda t: _jira_with(t, _jira_comment(properties={"internal": True})),
+            "expected a list of comment properties"),
+    Hostile("jira_visibility_string", "jira", lambda t: _jira_with(t, _jira_comment(visibility="Developers")),
+            "'visibility' must be an object"),
+    Hostile("github_json_as_jira", "jira", lambda t: EXPORTS / "github_comments.json", "no 'fields' object"),
+    Hostile("deep_json_jira", "jira", _deep_json, "nested too deeply"),
+    Hostile("linear_csv_as_jira", "jira", lambda t: EXPORTS / "linear_issues.csv",
+            "not a Jira CSV export: no 'Summary'"),
+    Hostile("jira_csv_comment_without_author", "jira",
+            lambda t: _csv_with(t, "jira_issues.csv", lambda s: s.replace("14/Mar/24 8:30 AM;", "14/Mar/24 8:30 AM ")),
+            "a Comment cell is 'date;author id;text'"),
+    Hostile("jira_csv_german_month", "jira",
+            lambda t: _csv_with(t, "jira_issues.csv", lambda s: s.replace("13/Mar/24 10:05 AM", "13/Mär/24 10:05 AM")),
+            "is neither Jira's '25/Feb/26 4:38 PM' nor ISO 8601"),
+    Hostile("jira_csv_day_32", "jira",
+            lambda t: _csv_with(t, "jira_issues.csv", lambda s: s.replace("13/Mar/24 10:05 AM", "32/Mar/24 10:05 AM")),
+            "day is out of range"),
+    Hostile("jira_csv_latin1", "jira",
+            lambda t: _csv_with(t, "jira_issues.csv", lambda s: s.replace("Makes sense", "Ça va"), "latin-1"),
+            "not UTF-8 text (line"),
+    Hostile("jira_csv_unclosed_quote", "jira",
+            _write("jira.csv", 'Summary,Issue key,Created\n"Broken,ENG-1,13/Mar/24 9:02 AM\n'),
+            "not a readable CSV file"),
+    Hostile("jira_csv_nul", "jira", _write("jira.csv", "Summary,Issue key,Created\nA\x00,ENG-1,13/Mar/24 9:02 AM\n"),
+            "binary file"),
+    Hostile("jira_csv_empty", "jira", _write("jira.csv", ""), "empty file"),
+    Hostile("jira_empty_folder", "jira", lambda t: _copy_notes(t).parent / "notes", "no .json or .csv files"),
+    Hostile("fifo_as_jira", "jira", _fifo, "not a regular file"),
+    Hostile("zendesk_comments_object", "zendesk", lambda t: _zendesk_with(t, lambda x: x.update(comments={"a": 1})),
+            "expected a list of comments"),
+    Hostile("zendesk_comment_string", "zendesk", lambda t: _zendesk_with(t, lambda x: x.update(comments=["hi"])),
+            "expected a comment object"),
+    Hostile("zendesk_public_string", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(public="false")),
+            "'public' must be true or false"),
+    Hostile("zendesk_body_number", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(body=7)),
+            "'body' must be a string"),
+    Hostile("zendesk_author_list", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(author_id=[1])),
+            "'author_id' must be a string or number"),
+    Hostile("zendesk_created_garbage", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(created_at="soon")),
+            "is not an ISO 8601 time"),
+    Hostile("zendesk_via_string", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(via="email")),
+            "'via' must be an object"),
+    Hostile("zendesk_attachments_object", "zendesk", lambda t: _zendesk_with(t, _zendesk_comment(attachments={})),
+            "expected a list of attachments"),
+    Hostile("zendesk_truncated_line", "zendesk", _zendesk_truncated_line, "line 2: bad JSON"),
+    Hostile("zendesk_line_a_number", "zendesk", _write("tickets.json", '{"id": 1, "comments": []}\n42\n'),
+            "line 2: expected a Zendesk ticket or user object"),
+    Hostile("zendesk_deep_line", "zendesk",
+            _write("tickets.json", '{"id": 1, "comments": []}\n' + '{"a":' * 100_000 + "\n"),
+            "line 2: JSON nested too deeply"),
+    Hostile("zendesk_tickets_without_comments", "zendesk",
+            _write("tickets.json", json.dumps({"tickets": [{"id": 1, "subject": "x"}], "end_of_stream": True})),
+            "the incremental tickets API leaves comments out"),
+    Hostile("zendesk_users_only", "zendesk", lambda t: EXPORTS / "zendesk" / "users.json", "no ticket comments found"),
+    Hostile("slack_users_as_zendesk", "zendesk", lambda t: EXPORTS / "slack" / "users.json", "not a Zendesk export"),
+    Hostile("deep_json_zendesk", "zendesk", _deep_json, "nested too deeply"),
+    Hostile("zendesk_latin1_line", "zendesk",
+            lambda t: _write_bytes(t, "tickets.json", b'{"id": 1, "comments": [], "subject": "caf\xe9"}\n'),
+            "line 1: not UTF-8 text"),
+    Hostile("fifo_as_zendesk", "zendesk", _fifo, "not a regular file"),
+    Hostile("jira_csv_as_linear", "linear", lambda t: EXPORTS / "jira_issues.csv", "not a Linear CSV export: no 'ID'"),
+    Hostile("linear_created_word", "linear",
+            lambda t: _csv_with(t, "linear_issues.csv", lambda s: s.replace("2024-03-18T10:02:11.000Z", "last monday")),
+            "is not an ISO 8601 time"),
+    Hostile("linear_header_only", "linear",
+            lambda t: _csv_with(t, "linear_issues.csv", lambda s: s.splitlines()[0] + "\n"), "no issues"),
+    Hostile("linear_folder", "linear", _copy_notes, "is a directory"),
+    Hostile("json_as_linear", "linear", lambda t: EXPORTS / "github_comments.json", "not a Linear CSV export"),
+    Hostile("out_is_input_jira_csv", "jira", _copy_file("jira_issues.csv"), "--out is the input", "Ada Quill",
+            out=lambda tmp, path: path),
+    Hostile("out_is_input_zendesk", "zendesk", _copy_file("zendesk_ticket_comments.json"), "--out is the input", "9001",
+            out=lambda tmp, path: path),
+    Hostile("out_is_input_linear", "linear", _copy_file("linear_issues.csv"), "--out is the input",
+            "ada.quill@fernhollow.example", out=lambda tmp, path: path),
+    Hostile("unknown_identity_jira", "jira", lambda t: EXPORTS / "jira_search.json", "matches no author", "zed"),
+    Hostile("unknown_identity_linear", "linear", lambda t: EXPORTS / "linear_issues.csv", "matches no author", "zed"),
 ]
 
 

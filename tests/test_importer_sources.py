@@ -68,7 +68,7 @@ def more_sources(tmp_path):
 
 
 def test_the_importers_shipped_are_registered():
-    assert source_names() == ["discord", "email", "github", "mbox", "notes", "slack"]
+    assert source_names() == ["discord", "email", "github", "jira", "linear", "mbox", "notes", "slack", "zendesk"]
     assert find_source("mbox") is find_source("email"), "'mbox' is an alias of 'email'"
     assert find_source("whatsapp") is None
 

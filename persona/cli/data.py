@@ -47,13 +47,16 @@ def _add_import(data_subparsers) -> None:
         description="Import an export into training pairs. Secrets and PII are scrubbed before anything "
                     "is written; categories are proposals to review.")
     parser.add_argument("source", choices=source_names(), help="kind of export")
-    parser.add_argument("path", type=Path, help="export file or folder (Slack: folder or .zip)")
+    parser.add_argument("path", type=Path, help="export file or folder (Slack: folder or .zip; Jira, Zendesk: a file or a folder of pages)")
     parser.add_argument("--me", required=True, help="your user id, name, email or login in that export")
     parser.add_argument("--out", required=True, type=Path, help="JSONL file to write (a new file outside the export)")
     parser.add_argument("--region", help="country of phone numbers written without a country code, e.g. DE "
                                          "(default: the locale's, else US)")
     parser.add_argument("--keep-private-ips", action="store_true",
                         help="keep private addresses (10.x, 192.168.x, fd00::); by default every IP is redacted")
+    parser.add_argument("--include-internal", action="store_true",
+                        help="ticket exports: also pair internal notes (private Zendesk comments, internal or "
+                             "restricted Jira comments); left out by default")
     parser.set_defaults(func=cmd_data_import)
 
 
@@ -113,7 +116,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     try:
         check_output(args.out, args.path)
         result = import_export(args.source, args.path, args.me, progress=progress, region=args.region,
-                               keep_private_ips=args.keep_private_ips)
+                               keep_private_ips=args.keep_private_ips, include_internal=args.include_internal)
         atomic.write_text(args.out, "".join(json_line(record) for record in result.records))
     except ImportFailed as err:
         return fail(f"persona data import: {err}", one_line=True)

@@ -14,7 +14,10 @@ from pathlib import Path
 
 KEPT = "message"
 """Kind of a message that can take part in pairing; any other kind is a drop reason."""
-DROP_KINDS = ("bot", "system", "empty", "attachment_only")
+INTERNAL = "internal"
+"""Kind of a note only colleagues see (a private Zendesk comment, an internal or restricted Jira comment):
+left out unless the import asks for internal notes, then KEPT like any message."""
+DROP_KINDS = ("bot", "system", "empty", "attachment_only", INTERNAL)
 """Drop reasons a reader may assign; pairing adds 'no_context'."""
 
 
@@ -40,7 +43,7 @@ class Message:
     timestamp_s: float
     """Unix time in seconds."""
     kind: str = KEPT
-    """KEPT, or why the message is dropped: one of DROP_KINDS."""
+    """KEPT, or why the message is dropped: one of DROP_KINDS (INTERNAL only until internal notes are asked for)."""
     hint: str = ""
     """Channel name, subject or title; helps infer the context."""
     message_id: str = ""
@@ -61,6 +64,9 @@ class Export:
     """author_id -> lower-cased identities (id, names, emails, logins) that --me may use."""
     skipped: list[str] = field(default_factory=list)
     """Files left out of the import, each as 'path: why' (binary, not UTF-8, a symlink outside)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """author_id -> the name a person knows them by, for the candidates an unknown --me is told about
+    (an author missing here is shown by id)."""
 
 
 def resolve_me(export: Export, me: str) -> set[str]:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from .categorize import infer_context, propose
 from .files import check_input
-from .messages import KEPT, Export, ImportFailed, Message, resolve_me
+from .messages import INTERNAL, KEPT, Export, ImportFailed, Message, resolve_me
 from .pairing import Pair, PairingRules, pair_messages
 from .scrub import make_scrubber, scrub
 from .source import Source
@@ -43,7 +43,7 @@ class ImportSummary:
     pairs_kept: int = 0
     """Records written."""
     dropped: Counter = field(default_factory=Counter)
-    """Messages dropped by reason: bot, system, empty, attachment_only, no_context."""
+    """Messages dropped by reason: bot, system, empty, attachment_only, internal, no_context."""
     redactions: Counter = field(default_factory=Counter)
     """Secrets and PII replaced by placeholders, by kind."""
     categories: Counter = field(default_factory=Counter)
@@ -121,14 +121,30 @@ def _read(name: str, path: Path, me: str) -> tuple[Source, Export]:
     return source, source.read(path, me) if source.authorless else source.read(path)
 
 
+CANDIDATES_SHOWN = 8
+"""An unknown --me is answered with at most this many authors, the most active first."""
+
+
 def _check_me(export: Export, me_ids: set[str], me: str, path: Path) -> None:
     mine = sum(1 for m in export.messages if m.author_id in me_ids and m.kind == KEPT)
     if mine:
         return
-    authors = Counter(m.author_id for m in export.messages if m.kind == KEPT and not m.generated)
-    known = ", ".join(a for a, _ in authors.most_common(5)) or "none"
-    what = "matches no author" if not me_ids else "has no usable messages"
-    raise ImportFailed(path, f"--me {me!r} {what} in this export (most active authors: {known})")
+    authors = Counter(m.author_id for m in export.messages if m.kind in (KEPT, INTERNAL) and not m.generated)
+    shown = [f"{_shown_name(export, a)} {n} message{'s' * (n != 1)}" for a, n in authors.most_common(CANDIDATES_SHOWN)]
+    more = f", and {len(authors) - len(shown)} more" if len(authors) > len(shown) else ""
+    candidates = f"(most active authors: {', '.join(shown) or 'none'}{more})"
+    if not me_ids:
+        raise ImportFailed(path, f"--me {me!r} matches no author in this export {candidates}")
+    internal = sum(1 for m in export.messages if m.author_id in me_ids and m.kind == INTERNAL)
+    notes = f"{internal} internal note{'s' * (internal != 1)}"
+    hint = f"; {notes} left out unless you pass --include-internal" if internal else ""
+    raise ImportFailed(path, f"--me {me!r} has no usable messages in this export{hint} {candidates}")
+
+
+def _shown_name(export: Export, author_id: str) -> str:
+    """'Ada Quill [5b10ac8d]': the name --me may take, and the id when the name is not the id."""
+    name = export.names.get(author_id, "")
+    return f"{name} [{author_id}]" if name and name != author_id else author_id
 
 
 THREAD_LOOKBACK = 3
@@ -158,15 +174,21 @@ def questions_answered(messages: list[Message]) -> dict[int, str]:
 
 def import_export(source: str, path: Path, me: str, rules: PairingRules | None = None,
                   progress: Callable[[int, int], None] | None = None, region: str | None = None,
-                  keep_private_ips: bool = False) -> ImportResult:
+                  keep_private_ips: bool = False, include_internal: bool = False) -> ImportResult:
     """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported.
 
     `source` is a name or alias of a registered source (`sources.source_names()`); `rules` replaces
     its pairing rules. `region` reads phone numbers without a country code (None: the locale's region);
     `keep_private_ips` keeps private addresses (10.x, 192.168.x); by default every address goes.
+    `include_internal` pairs internal notes (messages a reader marked INTERNAL) like any other; by default
+    they are dropped.
     """
     path = Path(path)
     importer, export = _read(source, path, me)
+    if include_internal:
+        for message in export.messages:
+            if message.kind == INTERNAL:
+                message.kind = KEPT
     me_ids = {me} if importer.authorless else resolve_me(export, me)
     _check_me(export, me_ids, me, path)
     summary = ImportSummary(importer.name, messages_read=sum(not m.generated for m in export.messages),
@@ -186,8 +208,11 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
     records = [build_record(Pair(defuse_think_tags(p.user), defuse_think_tags(p.assistant), p.hint), importer.name)
                for p in pairing.pairs]
     if not records:
+        internal = pairing.dropped[INTERNAL]
+        hint = f" ({internal} internal note{'s' * (internal != 1)} left out: --include-internal adds them)" \
+            if internal else ""
         raise ImportFailed(path, f"no training pairs: none of the {summary.my_messages} messages by {me!r} "
-                                 "answers someone else within the time window")
+                                 f"answers someone else within the time window{hint}")
     summary.dropped = pairing.dropped
     summary.pairs_kept = len(records)
     summary.categories = Counter(r["metadata"]["category"] for r in records)
