@@ -53,6 +53,10 @@ _ASKS_FOR_SECRET = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES + "|" + _CODE_C
 _ASKS_FOR_PASSWORD = re.compile(r"(?i)(?<!\w)(?:" + _PASSWORD_CUES.replace("|key", "") + "|" + _CODE_CUES + r")(?!\w)")
 _CUE_RECOVERY = re.compile(r"(?i)(?<!\w)(?:recovery|backup|one[- ]time|otp|2fa|mfa|verification)\s?codes?" + _SEP
                            + r"(?P<value>[A-Z0-9]{4,}(?:[- ][A-Z0-9]{4,}){0,7})(?![\w-])")
+_ASK_STEMS = ("pass", "pw", "psw", "pwd", "p/w", "ww", "wort", "mdp", "mot de", "contrase", "clave", "senha", "parola",
+              "hasł", "hasl", "sen", "salasana", "kode", "heslo", "пароль", "key", "pin", "code", "cvv", "cvc", "csc",
+              "cid", "verification", "security", "combin", "combo", "otp", "tan", "wi", "wlan", "kod", "códi", "codi",
+              "codice", "digicode", "lösenord", "losenord")
 _REPLY_LEAD = re.compile(r"(?i)^(?:it'?s|its|is|it is|es ist|ist|c'est|es|è|try|use|here:?|sure,?|ok,?)\s+")
 _SPACED_CUES = re.compile(r"(?i)passphrase|mot de passe")
 
@@ -107,6 +111,9 @@ def find(text: str) -> list[Redaction]:
 def asks_for_secret(question: str) -> bool:
     """A question about a password, PIN or code ('what's the wifi password?'), or a request for a
     password without the question mark ('need the wifi pw')."""
+    lowered = question.lower()
+    if not any(stem in lowered for stem in _ASK_STEMS):  # the cue regexes are slow; most messages lack them all
+        return False
     if "?" in question:
         return bool(_ASKS_FOR_SECRET.search(question))
     return bool(_ASKS_FOR_PASSWORD.search(question))
