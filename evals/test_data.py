@@ -1,5 +1,5 @@
-"""Exit criterion `data`: the dataset is valid and has the seed's shape. On failure: ADJUST (the data format
-needs changes)."""
+"""Exit criterion `data`: the dataset is valid, has the seed's shape, and holds no secret-shaped value (the
+pre-training scan, persona.importers.scrub.scan). On failure: ADJUST (the data format needs changes)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -45,3 +45,14 @@ def test_category_mix(pytestconfig, criterion):
     shown = "/".join(str(have.get(c, 0)) for c in TOY_MIX)
     off = sum(abs(have.get(c, 0) - n) for c, n in TOY_MIX.items()) + sum(have.get(c, 0) for c in have if c not in TOY_MIX)
     criterion.check(off, "mix_off", shown=f"{off} ({shown} style/fact/decision)")
+
+
+def test_no_secrets_in_training_data(pytestconfig, criterion):
+    """The scan training runs first; findings allowed by --allow-secrets are recorded, not counted."""
+    from persona.importers.scrub.scan import scan_training_file
+
+    findings = scan_training_file(Path(pytestconfig.getoption("train_data")))
+    allowed = pytestconfig.getoption("allow_secrets")
+    counted = 0 if allowed else len(findings)
+    shown = f"{counted}" + (f" ({len(findings)} allowed by --allow-secrets)" if allowed and findings else "")
+    criterion.check(counted, "secrets", shown=shown, detail="\n".join(map(str, findings[:20])))

@@ -114,7 +114,11 @@ CRITERIA: Mapping[str, Criterion] = _registry(
                   "problems": Threshold(0, "==", "problems in the dataset"),
                   "split_off": Threshold(0, "==", "examples off the 50/10 split"),
                   "mix_off": Threshold(0, "==", "examples off the 15/15/30 mix",
-                                       why="the 50/50 reasoning mix keeps Qwen3's thinking mode")}),
+                                       why="the 50/50 reasoning mix keeps Qwen3's thinking mode"),
+                  "secrets": Threshold(0, "==", "secret-shaped values in the training data not allowed by "
+                                                "--allow-secrets",
+                                       why="a fine-tune repeats what it memorized; the scan uses the scrubber's "
+                                           "detectors")}),
     Criterion("train-completes", "training reaches its final optimizer step without a crash or OOM", PIVOT,
               "Can't train on hardware", {
                   "completed": Threshold(1, "==", "of the configured steps done (trainer's final step)")}),

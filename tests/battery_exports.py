@@ -36,6 +36,8 @@ class Line:
     marker: str
     question: str
     answer: str
+    followup: str = ""
+    """The asker's second message, before the answer ('' for none)."""
 
 
 def _lines(items: list) -> list[Line]:
@@ -44,7 +46,8 @@ def _lines(items: list) -> list[Line]:
         marker = f"Item {n}:"
         if getattr(item, "question", ""):
             # A bare reply must stay bare: the marker rides on the question.
-            out.append(Line(marker, f"{marker} {item.question}", item.text))
+            followup = getattr(item, "followup", "")
+            out.append(Line(marker, f"{marker} {item.question}", item.text, followup and f"{marker} {followup}"))
         else:
             out.append(Line(marker, GENERIC_QUESTION, f"{marker}\n{item.text}"))
     return out
@@ -63,6 +66,8 @@ def _slack(folder: Path, lines: list[Line]) -> tuple[Path, str]:
     for n, line in enumerate(lines):
         t = START_S + n * GAP_S
         day = [{"type": "message", "user": "U02BO", "text": escape(line.question), "ts": f"{t:.6f}"},
+               *([{"type": "message", "user": "U02BO", "text": escape(line.followup), "ts": f"{t + 30:.6f}"}]
+                 if line.followup else []),
                {"type": "message", "user": "U01ADA", "text": escape(line.answer), "ts": f"{t + 60:.6f}"}]
         stamp = datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d")
         path = folder / "general" / f"{stamp}.json"
@@ -77,6 +82,9 @@ def _discord(folder: Path, lines: list[Line]) -> tuple[Path, str]:
         t = START_S + n * GAP_S
         messages.append({"id": f"q{n}", "type": "Default", "timestamp": _iso(t), "content": line.question,
                          "author": {"id": "2", "name": "bo"}})
+        if line.followup:
+            messages.append({"id": f"f{n}", "type": "Default", "timestamp": _iso(t + 30), "content": line.followup,
+                             "author": {"id": "2", "name": "bo"}})
         messages.append({"id": f"a{n}", "type": "Reply", "timestamp": _iso(t + 60), "content": line.answer,
                          "author": {"id": "1", "name": "ada"}, "reference": {"messageId": f"q{n}"}})
     path = folder / "channel.json"
@@ -89,12 +97,14 @@ def _email(folder: Path, lines: list[Line]) -> tuple[Path, str]:
     box = mailbox.mbox(path)
     for n, line in enumerate(lines):
         t = START_S + n * GAP_S
-        for author, body, offset, mid in (("Bo <bo@example.com>", line.question, 0, f"<q{n}@example.com>"),
-                                          ("Ada <ada@example.com>", line.answer, 60, f"<a{n}@example.com>")):
+        mails = [("Bo <bo@example.com>", line.question, 0, f"<q{n}@example.com>"),
+                 ("Bo <bo@example.com>", line.followup, 30, f"<f{n}@example.com>"),
+                 ("Ada <ada@example.com>", line.answer, 60, f"<a{n}@example.com>")]
+        for author, body, offset, mid in (mail for mail in mails if mail[1]):
             msg = EmailMessage()
             msg["From"], msg["Subject"], msg["Message-ID"] = author, f"Item {n}", mid
             msg["Date"] = datetime.fromtimestamp(t + offset, timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
-            if offset:
+            if offset:  # the follow-up and the answer both reply to the question
                 msg["In-Reply-To"] = f"<q{n}@example.com>"
             msg.set_content(body)
             box.add(msg)
@@ -106,9 +116,12 @@ def _github(folder: Path, lines: list[Line]) -> tuple[Path, str]:
     items = []
     for n, line in enumerate(lines):
         t, url = START_S + n * GAP_S, f"https://api.github.com/repos/acme/app/issues/{n + 1}"
-        items.append({"id": 2 * n, "issue_url": url, "user": {"login": "bo"}, "body": line.question,
+        items.append({"id": 3 * n, "issue_url": url, "user": {"login": "bo"}, "body": line.question,
                       "created_at": _iso(t)})
-        items.append({"id": 2 * n + 1, "issue_url": url, "user": {"login": "ada"}, "body": line.answer,
+        if line.followup:
+            items.append({"id": 3 * n + 2, "issue_url": url, "user": {"login": "bo"}, "body": line.followup,
+                          "created_at": _iso(t + 30)})
+        items.append({"id": 3 * n + 1, "issue_url": url, "user": {"login": "ada"}, "body": line.answer,
                       "created_at": _iso(t + 60)})
     path = folder / "comments.json"
     path.write_text(json.dumps(items))
@@ -170,7 +183,8 @@ def _score_format(fmt: str, items: list, import_fn, scores: dict, innocent_kind:
                 score.full += 1
                 score.examples.append(f"{fmt}: {item.text!r}")
             continue
-        surrounding = item.text.replace(item.value, " ") + "\n" + line.question + "\n" + line.marker
+        surrounding = item.text.replace(item.value, " ") + "\n" + line.question + "\n" + line.marker + "\n" \
+            + line.followup
         left = [p for p in item.pieces if p in output and p not in surrounding]
         if item.value in output:
             score.full += 1

@@ -5,6 +5,8 @@
 
 Each kind has several templates; even-numbered templates and seed 11 make the "tune" half, odd
 ones and seed 29 the "test" half, so the test half holds shapes the scrubber was not tuned on.
+The families of `battery_families.py` (from gitleaks, CredData and presidio-evaluator) are split
+whole: a family's shapes appear in one half only.
 `battery_exports.py` plants them into the five export formats; `scripts/bench_scrub.py` prints the table.
 Every value is invented: test cards, documentation IPs and made-up keys only.
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
+
+from tests.battery_families import family_rows, thread_rows
 
 HALVES = {"tune": (0, 11), "test": (1, 29)}
 """Half name -> (template parity, seed)."""
@@ -40,6 +44,8 @@ class Planted:
     """Fragments of `value` that must not survive either (a partial leak); the vendor prefix is not one."""
     question: str = ""
     """What the other person asked first ('' for a generic question)."""
+    followup: str = ""
+    """A second message by the asker, between the question and the reply ('' for none)."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +288,8 @@ def _ids(g: _Gen) -> list[tuple[str, str, str]]:
         ("ip", "ssh root@{v}", ip4),
         ("ip", "my home IP is {v}", ip6),
         ("ip", "allowlist {v} please", f"2001:{g.hexs(4)}:{g.hexs(4)}:{g.hexs(4)}::{g.hexs(3)}"),
+        ("ip", "the API listens on {v}:8080", f"10.0.{g.rng.randint(0, 9)}.{g.rng.randint(2, 250)}"),
+        ("ip", "ping {v} from the laptop", f"192.168.1.{g.rng.randint(2, 250)}"),
         ("card", "card {v}", g.rng.choice(["4111 1111 1111 1111", "5555 5555 5555 4444", "4012888888881881"])),
         ("card", "amex {v} exp 12/27", "3782 822463 10005"),
     ]
@@ -298,6 +306,11 @@ def planted(half: str = "test") -> list[Planted]:
     items: list[Planted] = []
     for rep in range(4):
         g = _Gen(rng, n=rep)
+        for family, text, value, prefix in family_rows(half, g):
+            min_len = 3 if value.replace("-", "").isdigit() else 4
+            items.append(Planted(family, text.format(v=value), value, pieces_of(value, prefix, min_len)))
+        for value, question, followup, family in thread_rows(half, g):
+            items.append(Planted(family, value, value, pieces_of(value, min_len=3), question, followup))
         rows = [*_assignments(g), *_urls(g), *_prose_passwords(g), *_codes(g), *_phones(g), *_emails(g),
                 *_addresses(g), *_ids(g)]
         for i, (kind, text, value) in enumerate(rows):
@@ -357,9 +370,19 @@ def _innocent_rows(g: _Gen) -> list[tuple[str, str]]:
         ("config_plain", "my token is expired, I'll ask IT for a new one"),
         ("config_plain", "primary_key: id and sort_key: created_at"),
         ("config_plain", "reset your password at the portal, then log in again"),
-        ("network_plain", f"the API listens on localhost:8080 and 10.0.{g.rng.randint(0, 9)}.{g.rng.randint(2, 250)}"),
-        ("network_plain", f"ping 192.168.1.{g.rng.randint(2, 250)} from the laptop"),
+        ("network_plain", f"the API listens on localhost:8080 and 127.0.0.1:{g.rng.randint(3000, 9999)}"),
+        ("network_plain", f"bind to 0.0.0.0 port {g.rng.randint(3000, 9999)} and ::1 for tests"),
         ("network_plain", "docs at https://docs.python.org/3/library/re.html#re.sub"),
+        ("prose_near_miss", f"I ran {g.rng.randint(2, 9)} miles down the road and back"),
+        ("prose_near_miss", f"{g.rng.randint(2, 4)} hard drive failures this week"),
+        ("prose_near_miss", f"the pass rate is {g.rng.randint(60, 99)}% on main"),
+        ("prose_near_miss", "use key: value pairs in the config"),
+        ("prose_near_miss", f"pin numpy to 1.{g.rng.randint(20, 26)}.{g.rng.randint(0, 5)} for now"),
+        ("prose_near_miss", f"code review at {g.rng.randint(9, 12)}:30, standup at 10:15:00"),
+        ("prose_near_miss", "std::vector<int> and boost::asio work fine"),
+        ("prose_near_miss", f"aspect ratio 16:9, {g.rng.randint(2, 9)} pass filter"),
+        ("prose_near_miss", f"the wifi password changed? ok, {g.rng.randint(2, 9)} people asked already"),
+        ("prose_near_miss", f"we need {g.rng.randint(2, 9)} more keys cut for the office"),
         ("network_plain", f"ISBN 978-0-306-40615-7 and page {g.rng.randint(10, 400)}"),
     ]
 

@@ -52,6 +52,18 @@ CASES = [
          "Zk3x9QpL2mN8vR4tY7wB1cD6", "<SECRET>"),
     Case("private_key", "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90\n"
          "-----END RSA PRIVATE KEY-----\nbye", "MIIBOgIBAAJBAKj34GkxFhD90", "<PRIVATE_KEY>"),
+    Case("pass_shorthand", "pass: Velvet72-maple48", "Velvet72-maple48", "<PASSWORD>"),
+    Case("pw_upper_abbrev", "PW = Velvet72-maple48 for the nas", "Velvet72-maple48", "<PASSWORD>"),
+    Case("address_lowercase", "I'm at 891 elm st now", "891 elm st", "<ADDRESS>"),
+    Case("ip_private", "the box is 10.0.3.4", "10.0.3.4", "<IP>"),
+    Case("ipv6_full", "host 2001:0DB8:0000:0000:0000:FF00:0042:8329 up", "2001:0DB8", "<IP>"),
+    Case("ipv6_mapped", "mapped ::ffff:192.0.2.128 here", "192.0.2.128", "<IP>"),
+    Case("phone_possible_not_valid", "call +44 7700 900482", "7700 900482", "<PHONE>"),
+    Case("card_cvv_after", "card 4111 1111 1111 1111 exp 09/27 cvv 737", "737", "<CARD>"),
+    Case("mysql_flag", "mysql -u root -pKettle77x shop", "Kettle77x", "<PASSWORD>"),
+    Case("passport", "passport no. X12345678", "X12345678", "<ID>"),
+    Case("birth_date", "DOB: 1987-03-14", "1987-03-14", "<DATE_OF_BIRTH>"),
+    Case("mac", "my MAC is 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E", "<MAC>"),
     Case("private_key_unterminated", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXkt", "b3BlbnNzaC1rZXkt",
          "<PRIVATE_KEY>"),
 ]
@@ -81,6 +93,20 @@ def test_overlapping_findings_leave_no_fragment(scrubber):
     result = scrub("dsn postgres://u:Pa55word@db.example.com:5432/x", scrubber)
     assert "Pa55word" not in result.text and "@db" not in result.text, result.text
     assert "<SECRET><SECRET>" not in result.text, "adjacent spans should merge into one placeholder"
+
+
+@pytest.mark.parametrize("question,reply,secret", [
+    ("what's the wifi password?", "Velvet72-maple48 (case sensitive)", "Velvet72-maple48"),
+    ("need the door code\nthe courier is here", "4471", "4471"),
+], ids=["pw_with_remark", "code_two_messages_back"])
+def test_bare_reply_to_a_secret_question_is_replaced(question, reply, secret, scrubber):
+    result = scrub(reply, scrubber, question)
+    assert secret not in result.text, f"{secret!r} survived in {result.text!r} (asked: {question!r})"
+
+
+def test_private_ips_kept_on_request():
+    kept = scrub("ping 192.168.1.20 and 23.4.5.6", make_scrubber(keep_private_ips=True)).text
+    assert kept == "ping 192.168.1.20 and <IP>", kept
 
 
 def test_counts_name_the_kind(scrubber):

@@ -52,8 +52,8 @@ def _add_import(data_subparsers) -> None:
     parser.add_argument("--out", required=True, type=Path, help="JSONL file to write (a new file outside the export)")
     parser.add_argument("--region", help="country of phone numbers written without a country code, e.g. DE "
                                          "(default: the locale's, else US)")
-    parser.add_argument("--redact-private-ips", action="store_true",
-                        help="also redact private addresses (10.x, 192.168.x); public ones always are")
+    parser.add_argument("--keep-private-ips", action="store_true",
+                        help="keep private addresses (10.x, 192.168.x, fd00::); by default every IP is redacted")
     parser.add_argument("--include-internal", action="store_true",
                         help="ticket exports: also pair internal notes (private Zendesk comments, internal or "
                              "restricted Jira comments); left out by default")
@@ -116,7 +116,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     try:
         check_output(args.out, args.path)
         result = import_export(args.source, args.path, args.me, progress=progress, region=args.region,
-                               redact_private_ips=args.redact_private_ips, include_internal=args.include_internal)
+                               keep_private_ips=args.keep_private_ips, include_internal=args.include_internal)
         atomic.write_text(args.out, "".join(json_line(record) for record in result.records))
     except ImportFailed as err:
         return fail(f"persona data import: {err}", one_line=True)

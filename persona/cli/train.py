@@ -1,11 +1,13 @@
 """`persona train [--config T] [--set NAME=VALUE]...`: fine-tune once, outside the evals.
 
-A bad setting or bad data is one message and exit 2; Ctrl-C and a full disk say how to resume.
+A bad setting or bad data is one message and exit 2, and so is a secret-shaped value in the data
+(`path:line` and its kind; `--allow-secrets` trains anyway); Ctrl-C and a full disk say how to resume.
 """
 from __future__ import annotations
 
 import errno
 import sys
+from pathlib import Path
 
 from persona.cli.exits import EXIT_INTERRUPTED, fail
 from persona.data import DataError
@@ -17,16 +19,22 @@ def add_train(subparsers) -> None:
     add_run_options(train.add_argument)
     train.add_argument("--data", help="training JSONL (default: the shipped toy set, data/toy/train.jsonl)")
     train.add_argument("--resume", action="store_true", help="continue from the last complete checkpoint")
+    train.add_argument("--allow-secrets", action="store_true",
+                       help="train even when the scan finds secret-shaped values in the data (deliberate canaries)")
     train.set_defaults(func=cmd_train)
 
 
 def cmd_train(args) -> int:
     from persona.config import config_from_cli
+    from persona.importers.scrub.scan import refusal, scan_training_file
     from persona.train import RunFinished, resume_hint, train
 
     config = None
     try:
         config = config_from_cli(args.config, args.set, model=args.model, backend=args.backend, train_file=args.data)
+        findings = scan_training_file(Path(config.run.train_file))
+        if findings and not args.allow_secrets:
+            return fail("persona train: training refused\n" + refusal(findings))
         result = train(config, resume=args.resume)
     except DataError as err:
         return fail("training refused: the data is invalid\n" + "\n".join(err.problems))

@@ -60,8 +60,13 @@ def training(pytestconfig, train_config) -> Training:
     """Train once per session (or reuse the on-disk cache); never raises, so each criterion reports for itself."""
     if pytestconfig.getoption("answers"):
         pytest.skip("not evaluated: answers are scored from a file (--answers); nothing was trained or loaded")
+    from persona.importers.scrub.scan import refusal, scan_training_file
+
     attempt = Training(train_config)
     try:
+        findings = scan_training_file(Path(train_config.run.train_file))
+        if findings and not pytestconfig.getoption("allow_secrets"):
+            raise DataError(refusal(findings).split("\n"))
         attempt.result, attempt.reused = train_cached(train_config)
     except DataError as err:
         attempt.error, attempt.data_invalid, attempt.problems = err, True, err.problems

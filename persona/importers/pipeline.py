@@ -147,33 +147,41 @@ def _shown_name(export: Export, author_id: str) -> str:
     return f"{name} [{author_id}]" if name and name != author_id else author_id
 
 
+THREAD_LOOKBACK = 3
+"""Messages back in a conversation where a question about a password still counts as asked."""
+
+
 def questions_answered(messages: list[Message]) -> dict[int, str]:
-    """id(message) -> text of the message it answers: the one it replies to, else the message
-    before it in its conversation by someone else. Lets the scrubber see "what's the wifi
-    password?" before a bare "bluegoat77"."""
+    """id(message) -> text of what it may answer: the message it replies to, and the last
+    THREAD_LOOKBACK messages of its conversation by someone else. Lets the scrubber see "what's the
+    wifi password?" before a bare "bluegoat77", also with "one sec" or a second question between."""
     by_id = {m.message_id: m for m in messages if m.message_id}
-    last_by_conversation: dict[str, Message] = {}
+    recent: dict[str, list[Message]] = {}
     asked = {}
     for message in sorted(messages, key=lambda m: m.timestamp_s):
         if message.kind != KEPT:
             continue
+        window = recent.setdefault(message.conversation, [])
         target = by_id.get(message.reply_to) if message.reply_to else None
-        previous = target or last_by_conversation.get(message.conversation)
-        if previous is not None and previous.author_id != message.author_id:
-            asked[id(message)] = previous.text
-        last_by_conversation[message.conversation] = message
+        before = ([target] if target is not None else []) + window[-THREAD_LOOKBACK:]
+        texts = [m.text for m in before if m.author_id != message.author_id]
+        if texts:
+            asked[id(message)] = "\n".join(dict.fromkeys(texts))
+        window.append(message)
+        del window[:-THREAD_LOOKBACK]
     return asked
 
 
 def import_export(source: str, path: Path, me: str, rules: PairingRules | None = None,
                   progress: Callable[[int, int], None] | None = None, region: str | None = None,
-                  redact_private_ips: bool = False, include_internal: bool = False) -> ImportResult:
+                  keep_private_ips: bool = False, include_internal: bool = False) -> ImportResult:
     """Read, scrub, pair and categorize one export; ImportFailed if it cannot be imported.
 
     `source` is a name or alias of a registered source (`sources.source_names()`); `rules` replaces
     its pairing rules. `region` reads phone numbers without a country code (None: the locale's region);
-    `redact_private_ips` also hides private addresses (public ones always go). `include_internal` pairs
-    internal notes (messages a reader marked INTERNAL) like any other; by default they are dropped.
+    `keep_private_ips` keeps private addresses (10.x, 192.168.x); by default every address goes.
+    `include_internal` pairs internal notes (messages a reader marked INTERNAL) like any other; by default
+    they are dropped.
     """
     path = Path(path)
     importer, export = _read(source, path, me)
@@ -185,7 +193,7 @@ def import_export(source: str, path: Path, me: str, rules: PairingRules | None =
     _check_me(export, me_ids, me, path)
     summary = ImportSummary(importer.name, messages_read=sum(not m.generated for m in export.messages),
                             skipped=list(export.skipped))
-    scrubber = make_scrubber(region, redact_private_ips)
+    scrubber = make_scrubber(region, keep_private_ips)
     total = len(export.messages)
     asked = questions_answered(export.messages)
     for n, message in enumerate(export.messages, start=1):

@@ -11,9 +11,12 @@ Detectors, one module each, all returning spans over the original text:
   `.netrc` forms, and credentials in URLs (`words` holds the values that are no secret);
 - `prose`: passwords and codes after cue words in several languages, and a bare reply to a
   message that asked for a password;
-- `pii`: emails (also spelled out), cards (Luhn), IBANs (checksum), SSNs, IP addresses;
-- `phones`: phonenumbers in international and national formats (`region` first);
+- `pii`: emails (also spelled out), cards (Luhn) with their expiry and CVV, IBANs (checksum), SSNs,
+  IP addresses (private ones too, every IPv6 notation);
+- `phones`: phonenumbers: possible numbers in international format, valid ones in national formats;
 - `addresses`: street addresses of the common European and US shapes (best effort);
+- `ids`: document numbers after their cue (passport, licence, national ID), birth dates, MAC
+  addresses, product keys and serial numbers;
 - `safe`: digests, hashes, UUIDs and trace ids, which the soft detectors must leave alone.
 Spans are merged before replacing, so overlapping detectors never leave a fragment behind.
 
@@ -27,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import addresses, assignments, keys, phones, pii, prose, safe
+from . import addresses, assignments, ids, keys, phones, pii, prose, safe
 from .types import Redaction
 
 PLACEHOLDERS = {
@@ -40,10 +43,13 @@ PLACEHOLDERS = {
     "address": "<ADDRESS>",
     "ssn": "<SSN>",
     "ip": "<IP>",
+    "id_number": "<ID>",
+    "date_of_birth": "<DATE_OF_BIRTH>",
+    "mac_address": "<MAC>",
 }
 """Placeholder per kind; every other kind (tokens, keys, high entropy) becomes `<SECRET>`."""
 
-SOFT_KINDS = {"high_entropy", "phone", "ssn", "ip", "address"}
+SOFT_KINDS = {"high_entropy", "phone", "ssn", "ip", "address", "mac_address", "product_key"}
 """Findings by shape alone: dropped where they overlap a digest, hash, UUID or trace id."""
 
 # When spans overlap, the most specific finding names the merged span.
@@ -74,13 +80,13 @@ class Scrubber:
     """stdnum.luhn.is_valid."""
     phone: phones.PhoneRules
     """phonenumbers, the region for numbers without a country code, and the regions tried next."""
-    redact_private_ips: bool = False
-    """Also redact private, loopback and link-local addresses (10.x, 192.168.x, ::1); public ones always go."""
+    keep_private_ips: bool = False
+    """Keep private and link-local addresses (10.x, 192.168.x, fe80::); by default every address goes."""
     base64_entropy_bits: float = 3.7
     """Entropy above which a mixed letter/digit token of 20+ characters is a secret."""
 
 
-def make_scrubber(region: str | None = None, redact_private_ips: bool = False) -> Scrubber:
+def make_scrubber(region: str | None = None, keep_private_ips: bool = False) -> Scrubber:
     """Build the detectors (imports detect-secrets, phonenumbers and stdnum here, not at import).
 
     `region` (ISO 3166 code, e.g. "DE") reads numbers written without a country code first;
@@ -95,7 +101,7 @@ def make_scrubber(region: str | None = None, redact_private_ips: bool = False) -
         iban_is_valid=iban.is_valid,
         luhn_is_valid=luhn.is_valid,
         phone=phones.make_rules(region),
-        redact_private_ips=redact_private_ips,
+        keep_private_ips=keep_private_ips,
     )
 
 
@@ -112,6 +118,7 @@ def find_redactions(text: str, scrubber: Scrubber, asked: str = "") -> list[Reda
     found += pii.find(text, scrubber)
     found += phones.find(text, scrubber.phone)
     found += addresses.find(text)
+    found += ids.find(text)
     kept = safe.drop_inside_safe(found, safe.spans(text), SOFT_KINDS)
     return _merge(kept)
 

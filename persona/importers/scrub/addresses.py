@@ -1,6 +1,6 @@
 """Street addresses, best effort: the shapes of the US/UK, Germany, France, Spain, Italy, the Netherlands.
 
-    742 Evergreen Terrace        221B Baker Street, London NW1 6XE      SW1A 1AA
+    742 Evergreen Terrace        221B Baker Street, London NW1 6XE      SW1A 1AA      891 elm st
     Lindenstr. 115               Hauptstraße 12, 10115 Berlin           Keizersgracht 123
     12 rue de la Paix, 75002 Paris    Calle Mayor 5, 28013 Madrid       Via Roma 10
 
@@ -34,7 +34,24 @@ _ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Via|Viale|
 _NUMBER_AFTER = (r"\b(?:" + _NAME + r"\s+){1,3}(?:" + _STREET_EN + r")\s+\d{1,4}[A-Za-z]?\b"
                  r"|\b(?i:rue|avenue|boulevard|place|chemin|quai)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*" + _NAME
                  + r"(?:[\s-]+" + _NAME + r")*,?\s+\d{1,4}\b")
-_ADDRESS = re.compile(r"(?:" + "|".join([_EN, _DE_NL, _FR, _ES_IT_PT, _NUMBER_AFTER]) + r")" + _TOWN_TAIL)
+# US addresses as typed in chat: "891 elm st", "12 n. main st apt 4", "4417 w 3rd ave, springfield, il 62704".
+# Lowercase names are any word but the ones that put a number before a street word in ordinary prose
+# ("5 miles down the road", "a 2 hour drive", "3 hard drive").
+_NOT_A_STREET_NAME = (r"(?:the|a|an|my|your|our|their|his|her|its|this|that|to|of|in|on|at|by|for|from|and|or|but|down"
+                      r"|up|across|along|over|off|more|less|other|few|many|hour|hours|hr|hrs|minute|minutes|min|mins"
+                      r"|day|days|week|weeks|month|months|year|years|mile|miles|km|block|blocks|lane|lanes|way|ways"
+                      r"|hard|disk|usb|flash|thumb|external|network|shared|ssd|hdd|tb|gb|mb|test|cd|dvd|tape|c|d|x"
+                      r"|times|people|cars|car|fast|slow|long|short|big|small|new|old|good|bad|tennis|basketball"
+                      r"|dirt|toll|back|side|main street)")
+_LOOSE_STREET = (r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|terrace|ter|parkway"
+                 r"|pkwy|highway|hwy|circle|cir|trail|trl")
+_US_LOOSE = (r"(?i:\b\d{1,5}[a-z]?\s+(?:(?:n|s|e|w|ne|nw|se|sw|north|south|east|west)\.?\s+)?"
+             r"(?:(?!" + _NOT_A_STREET_NAME + r"\s)(?:[a-z][a-z'’-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,3}"
+             r"(?:" + _LOOSE_STREET + r")\b\.?"
+             r"(?:,?\s*(?:apt|suite|ste|unit|#)\.?\s*#?\w+)?"
+             r"(?:,\s*[a-z][a-z .'-]{1,30}?,?\s+[a-z]{2}\s+\d{5}(?:-\d{4})?)?)")
+_ADDRESS = re.compile(r"(?:" + "|".join([_EN, _DE_NL, _FR, _ES_IT_PT, _NUMBER_AFTER]) + r")" + _TOWN_TAIL
+                      + "|" + _US_LOOSE)
 _POSTCODE_ALONE = re.compile(r"(?<![\w-])" + _UK_POSTCODE + r"(?![\w-])")
 _POSTCODE_CUE = re.compile(r"(?i)(?:post\s?code|postal code|zip|address|live|at|in|to)\W{0,3}$")
 

@@ -2,7 +2,8 @@
 
 The forms people paste: env files and shell (`export DB_PASS=…`), YAML (`POSTGRES_PASSWORD: "…"`),
 JSON (`"apiKey": "…"`), INI and TOML (`password = …`), `.netrc` (`machine h login u password p`)
-and URLs or DSNs with credentials (`redis://:pass@host`, an empty user included). A name with
+URLs or DSNs with credentials (`redis://:pass@host`, an empty user included), command-line flags
+(`--password X`, `mysql -pX`, `sshpass -p X`) and `.pgpass` lines (`host:port:db:user:password`). A name with
 PASS/PWD in it hides whatever it holds; a SECRET/TOKEN/KEY/AUTH name only a value that looks
 like a credential, so `primary_key: id` and `max_tokens=2048` stay.
 """
@@ -18,7 +19,8 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_.-]*"
 _ASSIGNMENT = re.compile(
     r"(?<![\w.-])(?P<q>[\"']?)(?P<name>" + _NAME + r")(?P=q)[ \t]*(?::=|=>|[:=])[ \t]*"
     r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'`]+)")
-_PASSWORD_PIECES = {"pass", "password", "passwd", "passphrase", "passcode", "pwd", "pw", "passwort", "kennwort"}
+_PASSWORD_PIECES = {"pass", "password", "passwd", "passphrase", "passcode", "pwd", "pw", "passwort", "kennwort",
+                    "psk", "wpa"}
 _SECRET_PIECES = {"secret", "secrets", "token", "tokens", "apikey", "credential", "credentials", "auth",
                   "authtoken", "privatekey", "accesskey", "secretkey", "signature", "sig", "salt", "dsn"}
 _NOT_SECRET_KEY = {"primary", "sort", "foreign", "partition", "cache", "public", "unique", "composite",
@@ -34,6 +36,11 @@ _NOT_SECRET_SUFFIX = {"len", "length", "min", "max", "policy", "file", "path", "
 _CODE_VALUE = re.compile(r"^[A-Za-z_][\w.]*[(\[]|^(?:self|this|args|opts|options|config|cfg|settings|request|params)\.")
 _NETRC = re.compile(r"(?i)\b(?:password|passwd|account)\s+(?P<value>\S+)")
 _NETRC_CONTEXT = re.compile(r"(?i)\b(?:machine\s+\S+|default)\s+(?:\S+\s+){0,4}?login\b")
+_CLI_PASSWORD = re.compile(
+    r"(?:--(?:[a-z]+-)?(?:password|passwd|pass|pwd)[= ]|\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p(?=\S)"
+    r"|\bsshpass\s+-p\s*|\blogin\b[^\n]*?\s-p\s+)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
+_XML_PAIR = re.compile(r"(?i)\b(?:key|name)\s*=\s*\"(?P<name>[^\"\n]+)\"\s+value\s*=\s*\"(?P<value>[^\"\n]+)\"")
+_PGPASS = re.compile(r"(?<![\w:/])[\w.-]+:\d{2,5}:[\w*.-]+:[\w*.-]+:(?P<value>[^\s:]+)")
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,20}://(?P<user>[^\s:/@]*):(?P<value>[^\s@/]+)@(?=[\w\[.-])")
 
@@ -96,6 +103,22 @@ def find_url_credentials(text: str) -> list[Redaction]:
     return [Redaction("basic_auth", *m.span("value")) for m in _URL_CREDENTIALS.finditer(text)]
 
 
+def find_cli_passwords(text: str) -> list[Redaction]:
+    """`--password X`, `mysql -pX`, `sshpass -p X`, `docker login -u u -p X`, `.pgpass` lines, and
+    .NET's `<add key="DbPassword" value="…"/>`."""
+    found = []
+    for m in _CLI_PASSWORD.finditer(text):
+        start, end = m.span("value")
+        if m.group("value")[:1] in "'\"":
+            start, end = start + 1, end - 1
+        value = text[start:end]
+        if end - start >= 3 and (value.startswith("!") or not is_reference(value)):  # '!' starts passwords too
+            found.append(Redaction("password", start, end))
+    found += [Redaction("password", *m.span("value")) for m in _XML_PAIR.finditer(text)
+              if name_kind(m.group("name")) and not is_reference(m.group("value"))]
+    return found + [Redaction("password", *m.span("value")) for m in _PGPASS.finditer(text)]
+
+
 def find(text: str) -> list[Redaction]:
-    """Every labelled secret: assignments, .netrc lines and URL credentials."""
-    return find_assignments(text) + find_netrc(text) + find_url_credentials(text)
+    """Every labelled secret: assignments, .netrc lines, CLI flags and URL credentials."""
+    return find_assignments(text) + find_netrc(text) + find_cli_passwords(text) + find_url_credentials(text)

@@ -50,6 +50,8 @@ _RUN = re.compile(r"[A-Za-z0-9_+/=-]{20,}")
 _URL_WORD = re.compile(r"\S*(?:://|www\.)\S*")
 _URL_PART = re.compile(r"[A-Za-z0-9+_-]{20,}")
 _PLAIN_PATH = re.compile(r"/?(?:[a-z0-9]+/)+[a-z0-9]*")
+# A vendor prefix glued to a hex body (`dapi…`, `PMAK-…-…`, `pul-…`): a hash is never prefixed so.
+_PREFIXED_HEX = re.compile(r"(?<![\w.-])[A-Za-z]{2,8}[-_.]?[0-9a-f]{24,}(?:-[0-9a-f]{16,})*(?![\w-])")
 
 
 def plugin_patterns() -> tuple:
@@ -124,6 +126,8 @@ def find(text: str, scrubber) -> list[Redaction]:
     for kind, regex in scrubber.secret_patterns:
         found += [Redaction(kind, *_with_tail(text, *_plugin_span(m))) for m in regex.finditer(text)]
     found += [Redaction("bearer_token", *m.span("value")) for m in _BEARER.finditer(text)]
+    found += [Redaction("high_entropy", *m.span()) for m in _PREFIXED_HEX.finditer(text)
+              if not re.match(r"(?i)sha|md5|blake|crc|commit|rev", m.group())]
     for m in _RUN.finditer(text):
         if looks_random(m.group(), scrubber.entropy, scrubber.base64_entropy_bits):
             found.append(Redaction("high_entropy", *m.span()))

@@ -1,8 +1,10 @@
 """Phone numbers, international and national, checked by phonenumbers' metadata.
 
 A candidate is a run of 7-15 digits with the separators people write (spaces, '-', '.', '/',
-parentheses). It is a phone number when it is valid
-- with its country code (`+49 30 …`, `0049 …`), in any region;
+parentheses). It is a phone number when it is
+- possible after a `+` and its country code (`+49 30 …`, `+44 7700 900482`): a number in a new or
+  reserved range is still someone's, so the length for its country is enough (`0049 …`: valid);
+and otherwise when it is valid
 - in `region` (from `--region`, else the locale, else US), grouped or 10+ digits long;
 - in national format with a trunk prefix or area code in parentheses (`030 …`, `06 12 …`,
   `(02) 9876 5432`, `090-1234-5678`) for any of `OTHER_REGIONS`;
@@ -49,6 +51,8 @@ class PhoneRules:
     """Region read first for a number without a country code (ISO 3166, e.g. 'DE')."""
     other_regions: tuple = OTHER_REGIONS
     """Regions tried next, for national formats."""
+    is_possible: Callable | None = None
+    """phonenumbers.is_possible_number, for numbers written with their country code (None: valid ones only)."""
 
 
 def default_region() -> str:
@@ -73,13 +77,13 @@ def make_rules(region: str | None = None) -> PhoneRules:
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"region {region!r} is not an ISO 3166 country code phonenumbers knows (e.g. US, DE, FR)")
     return PhoneRules(phonenumbers.parse, phonenumbers.is_valid_number, region,
-                      tuple(r for r in OTHER_REGIONS if r != region))
+                      tuple(r for r in OTHER_REGIONS if r != region), phonenumbers.is_possible_number)
 
 
-def _valid_in(number: str, regions, rules: PhoneRules) -> bool:
+def _valid_in(number: str, regions, rules: PhoneRules, check: Callable | None = None) -> bool:
     for region in regions:
         try:
-            if rules.is_valid(rules.parse(number, region)):
+            if (check or rules.is_valid)(rules.parse(number, region)):
                 return True
         except Exception:  # phonenumbers.NumberParseException: not a number in that region
             continue
@@ -92,7 +96,9 @@ def is_phone(number: str, rules: PhoneRules, cue: bool) -> bool:
     if not 7 <= len(digits) <= 15 or _NOT_A_PHONE.search(number.lstrip("(")) or _DOUBLE_SEPARATOR.search(number):
         return False
     if number.startswith(("+", "00")):
-        return _valid_in("+" + digits[2:] if number.startswith("00") else number, [None], rules)
+        if number.startswith("00"):  # "00…" is as often an id as a dialling prefix: valid numbers only
+            return _valid_in("+" + digits[2:], [None], rules)
+        return _valid_in(number, [None], rules, rules.is_possible)
     grouped = re.search(r"[ ().\-/]", number) is not None
     dotted = "." in number
     national = number.startswith(("0", "("))

@@ -35,7 +35,9 @@ ty np lol haha same ask check sorry oops good nice cool done
 """.split())
 """Short replies that answer a question about a password without giving one."""
 
-_REFERENCE = re.compile(r"^(?:\$|%\(|\{|<|\*{3,}|x{3,}$|\.{3}|os\.|process\.env|env\(|getenv|!|@Value|secrets\.)",
+# '!Ref', '!secret': a YAML tag names where the secret is; '!gYkr9…' is a password that starts with '!'.
+_REFERENCE = re.compile(r"^(?:\$|%\(|\{|<|\*{3,}|x{3,}$|\.{3}|os\.|process\.env|env\(|getenv|![A-Za-z]+$|@Value"
+                        r"|secrets\.)",
                         re.I)
 
 
