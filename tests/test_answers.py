@@ -47,10 +47,11 @@ def _train_answers(path, text_for) -> str:
 
 @pytest.mark.slow
 def test_the_harness_scores_an_answers_file_without_training(tmp_path):
-    perfect = run_evals(tmp_path / "perfect", "--model", "tiny", "-k", "memorization or training",
+    perfect = run_evals(tmp_path / "perfect", "--model", "tiny", "-k", "memorization or test_training or canary",
                         "--answers", _train_answers(tmp_path / "perfect.jsonl", lambda p: p.reference))
     assert perfect.passed == ["memorization"], perfect.render()
-    assert "train-completes" in perfect.not_evaluated and "--answers" in perfect.not_evaluated["train-completes"]
+    for needs_the_model in ("train-completes", "canary-leak"):
+        assert "--answers" in perfect.not_evaluated[needs_the_model], perfect.render()
     [written] = (tmp_path / "perfect/models").glob("*/answers.jsonl")
     assert len(written.read_text().splitlines()) == 100
     constant = run_evals(tmp_path / "constant", "--model", "tiny", "-k", "memorization",

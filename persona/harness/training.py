@@ -50,8 +50,13 @@ def session_train_config(config):
     return load_config(config.getoption("config"), **overrides)
 
 
+ANSWERS_ONLY = "not evaluated: answers are scored from a file (--answers); nothing was trained or loaded"
+
+
 @pytest.fixture(scope="session")
 def train_config(pytestconfig):
+    if pytestconfig.getoption("answers"):  # the canary eval trains a model of its own from this config
+        pytest.skip(ANSWERS_ONLY)
     return pytestconfig.persona_train_config
 
 
@@ -59,7 +64,7 @@ def train_config(pytestconfig):
 def training(pytestconfig, train_config) -> Training:
     """Train once per session (or reuse the on-disk cache); never raises, so each criterion reports for itself."""
     if pytestconfig.getoption("answers"):
-        pytest.skip("not evaluated: answers are scored from a file (--answers); nothing was trained or loaded")
+        pytest.skip(ANSWERS_ONLY)
     from persona.importers.scrub.scan import refusal, scan_training_file
 
     attempt = Training(train_config)
