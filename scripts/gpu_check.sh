@@ -21,6 +21,11 @@ ROOT=$PWD
 RESULTS=${OUT:-$ROOT/models/gpu-check}
 mkdir -p "$RESULTS"
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+# Without an installed persona there is no pytest11 entry point: load the harness by name (installed, it is
+# already registered, and naming it again would be an error).
+if ! "${PYTHON:-python3}" -c 'import importlib.metadata as m, sys; sys.exit(not any(e.name == "persona" for e in m.entry_points(group="pytest11")))' 2>/dev/null; then
+  export PYTEST_ADDOPTS="-p persona.harness${PYTEST_ADDOPTS:+ $PYTEST_ADDOPTS}"
+fi
 export HF_HUB_OFFLINE=1
 PY=${PYTHON:-python3}
 CACHE=${PERSONA_CACHE:-$ROOT/models/cache}
