@@ -118,6 +118,14 @@ def resolve(spec: str) -> ModelSource:
     return ModelSource(spec, spec, "real")
 
 
+def check_requirements(spec: str) -> None:
+    """A named source's own requirements (its package installed, its file present), checked without importing
+    torch or transformers: one ValueError line, before anything heavy is imported."""
+    named = named_sources().get(spec)
+    if named is not None and named.requires is not None:
+        named.requires()
+
+
 def kind_of(spec: str) -> str:
     """The kind of a --model value, without building, converting or downloading anything."""
     known = named_sources().get(spec) or next(iter(family_of(spec)), None)

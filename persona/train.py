@@ -21,7 +21,7 @@ from persona.chat import render
 from persona.config import TrainConfig
 from persona.data import load_jsonl
 from persona.device import is_out_of_memory
-from persona.models import ModelSource, resolve
+from persona.models import ModelSource, check_requirements, resolve
 from persona.progress import trainer_callback
 from persona.training_log import append, keep_log_until, log_callback, read_log
 from persona.vram import VramMonitor, free_cuda
@@ -130,6 +130,8 @@ def train(config: TrainConfig, *, resume: bool = False, backend_impl=None,
     examples = load_jsonl(Path(config.run.train_file))
     backend = backends.choose(config.hparams.backend, config.hparams)
     config = fit_micro_batch(config, device.cuda_available())
+    if source is None:
+        check_requirements(config.run.model)  # a missing model package is one line, before unsloth's import prints
     backend.import_first()  # unsloth patches transformers: before anything (resolve included) imports it
     source = source or resolve(config.run.model)
     prepare = backend_impl or backend.prepare

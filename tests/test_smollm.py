@@ -100,3 +100,32 @@ def test_train_cli_reports_a_missing_package_without_traceback(monkeypatch, caps
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
     assert smollm.INSTALL in err
+
+
+def test_a_missing_package_is_refused_before_the_backend_imports(monkeypatch, capsys, tmp_path):
+    """On CUDA the chosen backend imports unsloth first, which prints and patches: the missing package must be
+    the one line on the terminal, so it is checked before that import (forced here: the backend is a stand-in
+    that would print)."""
+    from persona import backends
+    from persona.cli import main
+
+    def absent(name):
+        raise metadata.PackageNotFoundError(name)
+
+    imported = []
+    hf = backends.get("hf")
+
+    class Printing:
+        def __getattr__(self, name):
+            return getattr(hf, name)
+
+        def import_first(self):
+            imported.append(True)
+            print("banner a backend prints on import", file=__import__("sys").stderr)
+
+    monkeypatch.setattr(smollm.metadata, "distribution", absent)
+    monkeypatch.setattr(backends, "choose", lambda requested, hparams=None: Printing())
+    code = main(["train", "--model", SMOLLM2, "--set", f"output_dir={tmp_path}"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.splitlines() == [err] and smollm.INSTALL in err
+    assert not imported, "the backend was imported before the missing package was reported"

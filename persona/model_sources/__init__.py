@@ -35,6 +35,9 @@ class NamedSource:
     """Its directory under the model cache (persona.models.cache_root())."""
     build: Callable[[Path], Path]
     """Builds the model into that directory, or reuses what is there; returns the directory."""
+    requires: Callable[[], object] | None = None
+    """Raises a one-line ValueError when this machine lacks what building needs (a package, a file); imports
+    nothing heavy, so a run can refuse before a backend's import (unsloth prints and patches) starts."""
 
     @property
     def family(self) -> str | None:

@@ -96,4 +96,4 @@ def convert_tokenizer(path: Path):
     return tokenizer
 
 
-SOURCE = NamedSource(name=SMOLLM2, kind="real", folder=SMOLLM2, build=build_smollm2)
+SOURCE = NamedSource(name=SMOLLM2, kind="real", folder=SMOLLM2, build=build_smollm2, requires=gguf_file)
