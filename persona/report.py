@@ -79,6 +79,8 @@ def render_report(decision: Decision, *, run, plots: dict[str, Path], phases=Non
             lines.append(f"| {criterion} | not run | | | {CRITERIA[criterion].on_fail} | {why} |")
     if result is not None:
         lines += ["", "## Full-project estimate", "", *estimate.markdown(decision.figures.get("estimate"))]
+    if decision.figures.get("speed"):
+        lines += ["", "## Speed", "", *speed_markdown(decision.figures["speed"])]
     timing = phases.markdown() if phases is not None else []
     if timing:
         lines += ["", "## Where the time went", "", *timing]
@@ -117,3 +119,23 @@ def write_run_report(decision: Decision, *, run_dir: Path, report_path: Path, tr
         plots = {name: path for name, path in (("Loss curve", loss), ("Memory over steps", memory)) if path}
     report_path.write_text(render_report(decision, run=run, plots=plots, phases=phases), encoding="utf-8")
     return [*written, report_path, *plots.values()]
+
+
+def speed_markdown(speed: dict) -> list[str]:
+    """The measured speed: tokens/s at batch 1 (timed rounds) and at the suite's batch, and seconds per step."""
+    lines = ["| generation | thinking | batch | new tokens | tokens/s | seconds (mean ± sd, min-max) |",
+             "|---|---|---|---|---|---|"]
+    for key, row in sorted(speed.items()):
+        if key.startswith(("batch1_", "suite_batch_")):
+            seconds = row["seconds"]
+            timed = (f"{seconds['mean']:.2f} ± {seconds['stddev']:.2f} ({seconds['min']:.2f}-{seconds['max']:.2f}, "
+                     f"{seconds['rounds']} rounds)" if isinstance(seconds, dict) else f"{seconds:.1f} (one pass)")
+            lines.append(f"| {'batch 1' if key.startswith('batch1') else 'suite'} | {key.rsplit('_', 1)[1]} "
+                         f"| {row.get('batch', 1)} | {row['new_tokens']} | {row['tokens_per_second']} | {timed} |")
+    step = speed.get("train_seconds_per_step")
+    if step:
+        lines += ["", f"Training: {step['mean']:.3f} s per optimizer step (sd {step['stddev']:.3f}, median "
+                      f"{step['median']:.3f}, {step['min']:.3f}-{step['max']:.3f}) over {step['logged_intervals']} "
+                      "logged intervals."]
+    return lines
+

@@ -79,6 +79,14 @@ def test_healthy_run_evaluates_every_quality_criterion_and_passes_what_the_fault
     assert healthy.verdict in ("ADJUST", "PIVOT", "INCOMPLETE")  # never PROCEED: CUDA's criteria are missing
 
 
+def test_healthy_run_records_its_speed(healthy):
+    [record] = sorted((ROOT / "models/test-suite/real").glob("models/*/decision.json"))
+    speed = json.loads(record.read_text())["figures"].get("speed", {})
+    assert {"batch1_thinking_on", "batch1_thinking_off", "train_seconds_per_step"} <= set(speed), speed
+    assert any(key.startswith("suite_batch_") for key in speed), speed
+    assert all(row["tokens_per_second"] > 0 for key, row in speed.items() if "thinking" in key), speed
+
+
 def _healthy_answers() -> Path:
     [answers] = sorted((ROOT / "models/test-suite/real").glob("models/*/answers.jsonl"))
     return answers

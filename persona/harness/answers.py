@@ -27,6 +27,8 @@ MAX_NEW_TOKENS = {"test": 384, "train": 224, "generic": 160, "probes": 96, "comp
 """New tokens per answer, by set. test: a decision's reasoning and its answer (1.7x the longest toy answer with
 its reasoning, 230 smollm2 tokens); train, asked with thinking off: the longest trained answer (~190 tokens)
 with room; generic: a short reasoned reply; probes and compression: one fact."""
+BATCH_SIZE = 16
+"""Prompts decoded together in one generation pass."""
 THINKING_TOKENS = 320
 """A generic prompt asked with thinking on: reasoning and a short reply."""
 
@@ -68,6 +70,8 @@ class AnswerBook:
 
     def __init__(self, request, given: dict | None):
         self.request, self.given, self.answers = request, given, {}
+        self.throughput: list[dict] = []
+        """One row per generation pass: set, model, thinking, batch, prompts, new tokens, seconds."""
 
     def get(self, prompts: list[Prompt], model: str = "fine-tuned", thinking: bool | None = None) -> list[Answer]:
         if model == "base" and self.request.config.getoption("baseline"):
@@ -98,14 +102,19 @@ class AnswerBook:
                 if not part:
                     continue
                 budget = THINKING_TOKENS if on and part[0].set == "generic" else MAX_NEW_TOKENS.get(part[0].set, 256)
+                stats: list = []
                 made = generate(loaded.model, loaded.tokenizer, [p.messages for p in part], thinking=on,
-                                max_new_tokens=budget, batch_size=16,
-                                label=f"{part[0].set} prompts, {model}")
+                                max_new_tokens=budget, batch_size=BATCH_SIZE,
+                                label=f"{part[0].set} prompts, {model}", stats=stats)
+                self.throughput.append({"set": part[0].set, "model": model, "thinking": on,
+                                        "batch": min(BATCH_SIZE, len(part)), "prompts": len(part),
+                                        "new_tokens": sum(s.new_tokens for s in stats),
+                                        "seconds": sum(s.seconds for s in stats)})
                 for p, g in zip(part, made):
                     self.answers[(p.set, p.id, model, on)] = Answer(p.set, p.id, model, on, p.messages, g.text)
         finally:
             if loaded is not trained:
-                del loaded
+                del loaded  # the base model's last reference, so the cache below can be released
                 free_cuda()
 
 
@@ -117,6 +126,14 @@ def answer_book(request, pytestconfig):
     yield book
     if book.answers:
         write_answers(run_dir(pytestconfig) / "answers.jsonl", list(book.answers.values()))
+
+
+@pytest.fixture(scope="session")
+def run_figures(pytestconfig) -> dict:
+    """Figures of the run as a whole (inference speed) that decision.json and the report carry beside the criteria."""
+    if not hasattr(pytestconfig, "persona_run_figures"):
+        pytestconfig.persona_run_figures = {}
+    return pytestconfig.persona_run_figures
 
 
 @pytest.fixture(scope="session")
