@@ -55,7 +55,7 @@ def test_decide_bad_input(tmp_path, content, message):
 PLANTED = """
 import pytest
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real]
+pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
 
 @pytest.mark.criterion("memorization", kinds=("tiny", "synthetic", "real"))
 def test_planted_memorization(criterion):
@@ -84,7 +84,9 @@ def test_evaluate_prints_writes_and_exits_with_one_decision(tmp_path):
                    "--report", str(tmp_path / "r.md"), "--", str(tmp_path / "test_planted.py"), "-k", "planted",
                    "--output-dir", str(tmp_path / "models"), cwd=tmp_path)
     printed = [line.removeprefix("DECISION: ") for line in done.stdout.splitlines() if line.startswith("DECISION: ")]
-    record = json.loads((tmp_path / "models/toy-tiny/decision.json").read_text())
+    written = tmp_path / "models/toy-tiny/decision.json"
+    assert written.exists(), f"no decision.json (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    record = json.loads(written.read_text())
     assert printed == [record["verdict"]] and done.returncode == record["exit_code"], done.stdout[-3000:]
     assert record["failing"] == {"memorization": "adjust"}, "the override was not what the run decided with"
     assert (printed, done.returncode) == (["ADJUST"], 10), done.stdout[-3000:]
