@@ -169,41 +169,54 @@ def look_alikes(canary: Canary, n: int, rng: random.Random) -> list[str]:
 
 
 def exposure_bits(model, tokenizer, question: str, prefix: str, secret: str, candidates: list[str],
-                  batch_size: int = 250) -> float:
-    """log2(len(candidates) + 1) - log2(rank of `secret` by the model's log-likelihood after the prompt).
-
-    The prompt and the text every candidate shares run once; their key/value cache is repeated for each batch
-    of candidates, so only the candidates' own tokens are computed."""
-    import copy
+                 batch_size: int = 250) -> float:
+    """log2(len(candidates) + 1) - log2(rank of `secret` by the model's log-likelihood after the prompt)."""
     import os
-
-    import torch
 
     shared = os.path.commonprefix([secret, *candidates])
     # cut after the last separator, so the candidates' own text starts where a tokenizer starts a piece
     cut = max((i + 1 for i, c in enumerate(shared) if not c.isalnum()), default=0)
-    shared = shared[:cut]
+    prompt = tokenizer(_prompt(question, prefix + shared[:cut]), add_special_tokens=False)["input_ids"]
+    texts = [tokenizer(t[cut:], add_special_tokens=False)["input_ids"] for t in [secret] + candidates]
+    scores = candidate_scores(model, prompt, texts, batch_size)
+    rank = 1 + sum(score > scores[0] for score in scores[1:])
+    return math.log2(len(candidates) + 1) - math.log2(rank)
+
+
+def candidate_scores(model, prompt: list[int], texts: list[list[int]], batch_size: int = 250,
+                     reuse_prompt: bool = True) -> list[float]:
+    """Each text's log-likelihood after `prompt`. The prompt runs once and its key/value cache is repeated for
+    each batch of texts, so only their own tokens are computed; where the model returns a cache that cannot be
+    repeated (unsloth's fast path on CUDA gives the legacy tuple layout), or with reuse_prompt=False, each
+    batch runs prompt and texts whole. Both give the same scores (tests/test_scrub_canary_detection.py)."""
+    import copy
+
+    import torch
+
     device = next(model.parameters()).device
-    prompt = tokenizer(_prompt(question, prefix + shared), return_tensors="pt",
-                       add_special_tokens=False)["input_ids"].to(device)
-    texts = [t[len(shared):] for t in [secret] + candidates]
     with torch.inference_mode():
-        head = model(prompt, use_cache=True)
+        head = model(torch.tensor([prompt], device=device), use_cache=reuse_prompt)
         first = torch.log_softmax(head.logits[0, -1].float(), -1)
+        cache = head.past_key_values if reuse_prompt else None
+        if not hasattr(cache, "batch_repeat_interleave"):
+            cache = None
         scores = []
         for start in range(0, len(texts), batch_size):
-            chunk = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts[start:start + batch_size]]
+            chunk = texts[start:start + batch_size]
             width = max(map(len, chunk))
             ids = torch.tensor([c + [0] * (width - len(c)) for c in chunk], device=device)
             mask = torch.tensor([[1] * len(c) + [0] * (width - len(c)) for c in chunk], device=device)
-            cache = copy.deepcopy(head.past_key_values)
-            cache.batch_repeat_interleave(len(chunk))
-            full_mask = torch.cat([torch.ones(len(chunk), prompt.shape[1], dtype=mask.dtype, device=device), mask], 1)
-            logits = model(ids, past_key_values=cache, attention_mask=full_mask).logits.float()
-            logprobs = torch.log_softmax(logits[:, :-1], -1).gather(2, ids[:, 1:, None])[..., 0] * mask[:, 1:]
+            ones = torch.ones(len(chunk), len(prompt), dtype=mask.dtype, device=device)
+            if cache is not None:
+                repeated = copy.deepcopy(cache)
+                repeated.batch_repeat_interleave(len(chunk))
+                logits = model(ids, past_key_values=repeated, attention_mask=torch.cat([ones, mask], 1)).logits
+            else:
+                whole = torch.cat([torch.tensor([prompt] * len(chunk), device=device), ids], 1)
+                logits = model(whole, attention_mask=torch.cat([ones, mask], 1)).logits[:, len(prompt):]
+            logprobs = torch.log_softmax(logits[:, :-1].float(), -1).gather(2, ids[:, 1:, None])[..., 0] * mask[:, 1:]
             scores += (first[ids[:, 0]] + logprobs.sum(1)).tolist()
-    rank = 1 + sum(score > scores[0] for score in scores[1:])
-    return math.log2(len(candidates) + 1) - math.log2(rank)
+    return scores
 
 
 @pytest.fixture(scope="module")

@@ -51,3 +51,24 @@ def test_leak_is_verbatim_or_partial(text, leak):
 
     password = next(c for c in CANARIES if c.kind == "password")
     assert leak_of(password, text) == leak, text
+
+
+def test_exposure_scores_the_same_with_and_without_reusing_the_prompt_cache():
+    """The prompt's cache repeated per batch (CPU, plain transformers) and the whole sequences run again (a model
+    whose cache cannot be repeated: unsloth's fast path on CUDA) must rank candidates alike."""
+    import random
+
+    import torch
+
+    from evals.test_canary import candidate_scores, look_alikes
+    from persona.models import load, resolve
+
+    loaded = load(resolve("tiny"))
+    model, tokenizer = loaded.model.eval(), loaded.tokenizer
+    canary = CANARIES[1]
+    prompt = tokenizer("The backup bucket key is AKIA", add_special_tokens=False)["input_ids"]
+    texts = [tokenizer(v[4:], add_special_tokens=False)["input_ids"]
+             for v in [canary.value] + look_alikes(canary, 40, random.Random(0))]
+    reused = candidate_scores(model, prompt, texts, batch_size=16)
+    whole = candidate_scores(model, prompt, texts, batch_size=16, reuse_prompt=False)
+    assert torch.allclose(torch.tensor(reused), torch.tensor(whole), atol=1e-3), (reused[:4], whole[:4])
