@@ -1,4 +1,4 @@
-"""Compression criteria: older turns folded into one "Previous context" message (persona.compress).
+"""Compression criteria: older turns folded into one "Previous context" message (persona.compression.compress).
 
 - `compression` (ADJUST; PIVOT when the context does not shrink at all): at least 30% fewer Qwen3
   tokens over each set, turns older than the last exchange summarized.
@@ -23,7 +23,7 @@ import pytest
 
 from persona.answers import Prompt
 from persona.chat import THINK_MARKERS
-from persona.compress_eval import pooled
+from persona.compression.evaluation import pooled
 from persona.criteria import ALL_KINDS
 from persona.measures import quality
 from persona.measures.style import StyleProfile

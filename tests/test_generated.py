@@ -6,7 +6,7 @@ import pytest
 from persona.harness.gen_templates import ASK, PLANT, STATE
 from persona.harness import generated
 from persona.harness.generated import HISTORY_LENGTHS, build_conversation, generate
-from persona.compress_eval import value_in_context
+from persona.compression.evaluation import value_in_context
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,8 @@ def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
 @pytest.mark.parametrize("half", ["tuning_set", "test_set"])
 def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
     from persona.harness import prose
-    from persona.compress_eval import evaluate_case, pooled
-    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.compression.evaluation import evaluate_case, pooled
+    from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tok = qwen3_tokenizer()
@@ -149,9 +149,9 @@ def test_the_updates_set_covers_every_form_band_and_look_alike():
 @pytest.fixture(scope="module")
 def updates_test_half():
     """(conversation, CaseResult) per updates test-half conversation, the default strategy."""
-    from persona.compress_eval import evaluate_case
+    from persona.compression.evaluation import evaluate_case
     from persona.harness import updates
-    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tok = qwen3_tokenizer()
@@ -162,7 +162,7 @@ def updates_test_half():
 def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(updates_test_half):
     """Measured on the updates test half (docs/benchmarks.md): 268/270 facts kept (99.3%), 95.5% cut on
     80+ messages; the bars sit under the measurement."""
-    from persona.compress_eval import pooled
+    from persona.compression.evaluation import pooled
 
     figures = pooled([r for _, r in updates_test_half])
     assert figures["fact_retention"] >= 0.95, figures
@@ -174,7 +174,7 @@ def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(update
                                        "unmarked, 45.9% cut on short conversations of the updates test half")
 def test_the_default_strategy_meets_every_goal_of_issue_21(updates_test_half):
     """No substitution, no unmarked correction, half the tokens cut on short conversations."""
-    from persona.compress_eval import pooled
+    from persona.compression.evaluation import pooled
 
     figures = pooled([r for _, r in updates_test_half])
     short = pooled([r for c, r in updates_test_half if len(c.messages) <= 12])

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from persona.cli.exits import fail
-from persona.compress import BUDGET_RATIO
+from persona.compression.compress import BUDGET_RATIO
 from persona.messages import validate_messages
 
 
@@ -55,7 +55,7 @@ def _add_compression_args(parser) -> None:
 
 
 def _add_strategy_args(parser) -> None:
-    from persona.summarizers import DEFAULT_STRATEGY, SUMMARIZERS
+    from persona.compression.summarizers import DEFAULT_STRATEGY, SUMMARIZERS
 
     parser.add_argument("--strategy", choices=tuple(SUMMARIZERS), default=DEFAULT_STRATEGY,
                         help=f"ledger and extractive need no model; model and hybrid ask --model to "
@@ -86,8 +86,8 @@ def read_conversation(path: Path) -> list[dict]:
 
 
 def cmd_compress(args) -> int:
-    from persona.compress import compress
-    from persona.summarizers import NEEDS_MODEL, resolve_summarizer
+    from persona.compression.compress import compress
+    from persona.compression.summarizers import NEEDS_MODEL, resolve_summarizer
 
     path = Path(args.file)
     try:
@@ -137,7 +137,7 @@ def cmd_chat(args) -> int:
     from persona.infer import generate
     from persona.models import load
     from persona.runs import chat_target
-    from persona.summarizers import resolve_summarizer
+    from persona.compression.summarizers import resolve_summarizer
 
     if args.model is None:
         args.model, adapter, why = chat_target(Path("models"))
@@ -182,7 +182,7 @@ class ChatSession:
 
     def ask(self, text: str):
         """(generation, compressed) for one user message; compression happens before the model answers."""
-        from persona.compress import compress
+        from persona.compression.compress import compress
 
         self.messages.append({"role": "user", "content": text})
         compressed = compress(self.messages, self.summarizer, self.tokenizer, keep_last=self.keep_last,

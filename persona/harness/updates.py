@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 
-from persona.compress_eval import Conversation
+from persona.compression.evaluation import Conversation
 from persona.harness import gen_updates as phrases
 from persona.harness import gen_values as values
 from persona.harness.gen_domains import DOMAINS, GENERIC_CHATTER, GENERIC_FILLER, TEST_DOMAINS, TUNING_DOMAINS

@@ -3,7 +3,7 @@
 A `Conversation` (fixtures/conversations/*.json, format in its README) plants facts in turns 1-2,
 adds distractors later and ends with a question only turns 1-2 answer. The metrics:
 
-- compression ratio: 1 - compressed/original tokens (persona.compress.Compressed).
+- compression ratio: 1 - compressed/original tokens (persona.compression.compress.Compressed).
 - context fact retention: share of planted fact values still present in the compressed context.
 - distractor substitution: a fact lost from the context while its distractor survived.
 - answer recall: share of expected answer strings found in the model's answer (needs a model).
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
+from persona.compression.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
 from persona.messages import validate_messages
 from persona.metrics import similarity
 from persona.values import contains_value
