@@ -12,7 +12,7 @@
   conversations, decided on its 95% interval.
 
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
-generated set (persona/harness/generated.py, never used for tuning). The summarizer is --summarizer
+generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
 answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
 under tiny or synthetic weights.

@@ -33,7 +33,7 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
-    from persona.harness import generated, prose, updates
+    from persona.evalsets import generated, prose, updates
     from persona.shipped import CONVERSATIONS
     from persona.compression.evaluation import load_conversations
 
@@ -190,8 +190,8 @@ def print_rows(rows: list[dict]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="test,prose-test,upd-test,fixtures",
-                        help="comma-separated: test, tune (generated), prose-test, prose-tune (persona/harness/prose.py), "
-                             "upd-test, upd-tune (persona/harness/updates.py), fixtures")
+                        help="comma-separated: test, tune (generated), prose-test, prose-tune "
+                             "(persona/evalsets/prose.py), upd-test, upd-tune (persona/evalsets/updates.py), fixtures")
     parser.add_argument("--strategies", default="ledger,extractive")
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)

@@ -2,7 +2,7 @@
 
     python scripts/tune_compress.py
 
-Two steps on the generated tuning half (persona/harness/generated.py): the selection settings, best first
+Two steps on the generated tuning half (persona/evalsets/generated.py): the selection settings, best first
 by (distractor substitutions, planted facts lost) at budget ratio 0.25; then, with the best of them,
 the budget ratio and floor, with the facts kept and the mean per-conversation token cut on the
 short conversations (at most 12 history messages, like the hand-written fixtures), whose cut is
@@ -71,7 +71,7 @@ def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int,
 
 
 def main() -> int:
-    from persona.harness.generated import tuning_set
+    from persona.evalsets.generated import tuning_set
     from persona.compression.extractive import SelectionConfig, render_ledger, render_sentences
     from persona.tokenizer import qwen3_tokenizer
 
