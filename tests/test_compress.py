@@ -397,7 +397,7 @@ def test_cli_compress_json(tmp_path, capsys):
 
 
 def test_chat_session_compresses_past_the_budget(tok):
-    from persona.cli.compress import ChatSession, run_chat
+    from persona.compression.session import ChatSession, run_chat
     from persona.infer import Generation
 
     def reply(messages):
@@ -411,6 +411,31 @@ def test_chat_session_compresses_past_the_budget(tok):
     assert session.messages[0]["role"] == "system" and "8443" in session.messages[0]["content"]
     assert any("older messages compressed" in s for s in shown), shown
     assert all("[context " in s for s in shown if s.startswith("[")), shown
+
+
+def test_open_chat_loads_the_model_that_answers_and_counts_the_budget(tmp_path):
+    from persona.compression.session import open_chat, run_chat, summarizer_for
+
+    session, loaded = open_chat("tiny", strategy="ledger", max_new_tokens=4, budget_tokens=60, keep_last=1)
+    assert loaded.kind == "tiny" and session.tokenizer is loaded.tokenizer
+    lines = iter(["billing-api listens on port 8443 in eu-west-1.", "Dana Whitfield owns it.", "Which port?"])
+
+    def read(prompt):
+        line = next(lines, None)
+        if line is None:
+            raise EOFError
+        return line
+
+    shown = []
+    assert run_chat(session, read, shown.append) == 0
+    assert [m["role"] for m in session.messages][-2:] == ["user", "assistant"], session.messages
+    assert session.messages[0]["role"] == "system", "60 tiny-vocabulary tokens are passed by the third message"
+    assert sum(s.startswith("persona> ") for s in shown) == 3, shown
+    _, qwen = summarizer_for("ledger", None)
+    _, own = summarizer_for("ledger", "tiny")
+    assert len(qwen) > 100_000 > len(own), "no --model counts Qwen3 tokens, --model counts its own"
+    with pytest.raises((ValueError, OSError)):
+        open_chat(str(tmp_path / "no-model-here"), strategy="ledger")
 
 
 def test_a_telegraphic_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
