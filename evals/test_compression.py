@@ -1,4 +1,4 @@
-"""Compression criteria: older turns folded into one "Previous context" message (persona.compress).
+"""Compression criteria: older turns folded into one "Previous context" message (persona.compression.compress).
 
 - `compression` (ADJUST; PIVOT when the context does not shrink at all): at least 30% fewer Qwen3
   tokens over each set, turns older than the last exchange summarized.
@@ -12,7 +12,7 @@
   conversations, decided on its 95% interval.
 
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
-generated set (persona/harness/generated.py, never used for tuning). The summarizer is --summarizer
+generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
 answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
 under tiny or synthetic weights.
@@ -23,7 +23,7 @@ import pytest
 
 from persona.answers import Prompt
 from persona.chat import THINK_MARKERS
-from persona.compress_eval import pooled
+from persona.compression.evaluation import pooled
 from persona.criteria import ALL_KINDS
 from persona.measures import quality
 from persona.measures.style import StyleProfile

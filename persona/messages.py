@@ -1,5 +1,5 @@
 """Chat messages: the schema and its validation, one place for training records (persona.data) and for
-conversations to compress (persona.compress, `persona compress`).
+conversations to compress (persona.compression.compress, `persona compress`).
 
 A message is `{"role": "system" | "user" | "assistant", "content": str}`. User and assistant turns alternate,
 starting with user. The two uses differ where their purpose does:
@@ -26,8 +26,8 @@ CATEGORIES = ("style", "fact", "decision")
 MAX_RECORD_CHARS = 32_000
 """A record longer than this cannot fit the 2048-token training window in any useful way."""
 PREFIX = "Previous context: "
-"""Opens the system message that carries a compression's summary (persona.compress): the one system message a
-conversation may hold after its turns."""
+"""Opens the system message that carries a compression's summary (persona.compression.compress): the one
+system message a conversation may hold after its turns."""
 
 
 def _kind(value) -> str:

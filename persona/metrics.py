@@ -1,17 +1,10 @@
-"""Text metrics: similarity, repetition, loss trend (the quality measures themselves: persona.measures)."""
+"""Text metrics: repetition, loss trend (the quality measures themselves: persona.measures)."""
 from __future__ import annotations
 
 import re
 import statistics
 
 _WORD = re.compile(r"[a-z0-9']+")
-
-
-def similarity(a: str, b: str) -> float:
-    """0-1 similarity of two texts, insensitive to word order and case (rapidfuzz token_sort_ratio)."""
-    from rapidfuzz import fuzz, utils
-
-    return fuzz.token_sort_ratio(a, b, processor=utils.default_process) / 100.0
 
 
 def repetition_ratio(text: str, n: int = 3) -> float:

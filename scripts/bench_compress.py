@@ -13,7 +13,7 @@
 Per row: pooled token cut (1 - compressed/original Qwen3 tokens, kept turns and question included),
 the per-conversation cut (mean, lowest, median, how many conversations under 50%), planted turn-1/2 facts still in the context, expected answer strings
 still there verbatim, distractor substitutions, summarized turns with no line in the summary
-(persona.compress_eval.bare_turns), and the summarizer's mean CPU seconds per
+(persona.compression.evaluation.bare_turns), and the summarizer's mean CPU seconds per
 conversation. Token counts use the offline Qwen3 tokenizer (persona.tokenizer); nothing is downloaded.
 """
 from __future__ import annotations
@@ -33,9 +33,9 @@ RATIOS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 def load_sets(names: list[str], seed: int | None = None) -> dict:
     """Sets by name; `seed` draws the generated and prose sets afresh from another seed."""
-    from persona.harness import generated, prose, updates
+    from persona.evalsets import generated, prose, updates
     from persona.shipped import CONVERSATIONS
-    from persona.compress_eval import load_conversations
+    from persona.compression.evaluation import load_conversations
 
     def half(module, prefix):
         return lambda: [c for c in module.generate(*(() if seed is None else (seed,))) if c.name.startswith(prefix)]
@@ -67,7 +67,7 @@ def timed(summarizer, seconds: list):
 
 
 def bench(summarizer, conversations, tokenizer, keep_last: int, ratio: float, with_question: bool = True) -> dict:
-    from persona.compress_eval import evaluate_case, pooled
+    from persona.compression.evaluation import evaluate_case, pooled
 
     seconds = []
     results = [evaluate_case(c, timed(summarizer, seconds), tokenizer, keep_last=keep_last, budget_ratio=ratio,
@@ -141,7 +141,7 @@ def unprotected(tokenizer) -> dict:
     """Ledger and extractive with `protect_turns=0`: what the fact selection keeps on its own."""
     from dataclasses import replace
 
-    from persona.extractive import EXTRACTIVE, LEDGER, _summarizer, render_ledger, render_sentences
+    from persona.compression.extractive import EXTRACTIVE, LEDGER, _summarizer, render_ledger, render_sentences
 
     return {"ledger, unprotected": _summarizer(tokenizer, replace(LEDGER, protect_turns=0), render_ledger),
             "extractive, unprotected": _summarizer(tokenizer, replace(EXTRACTIVE, protect_turns=0),
@@ -190,8 +190,8 @@ def print_rows(rows: list[dict]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="test,prose-test,upd-test,fixtures",
-                        help="comma-separated: test, tune (generated), prose-test, prose-tune (persona/harness/prose.py), "
-                             "upd-test, upd-tune (persona/harness/updates.py), fixtures")
+                        help="comma-separated: test, tune (generated), prose-test, prose-tune "
+                             "(persona/evalsets/prose.py), upd-test, upd-tune (persona/evalsets/updates.py), fixtures")
     parser.add_argument("--strategies", default="ledger,extractive")
     parser.add_argument("--ratios", default=",".join(map(str, RATIOS)), help="budget ratios to sweep")
     parser.add_argument("--keep-last", type=int, default=1)
@@ -208,8 +208,8 @@ def main(argv=None) -> int:
     parser.add_argument("--png", help="draw the trade-off curve to this PNG")
     args = parser.parse_args(argv)
 
-    from persona.compress import BUDGET_RATIO
-    from persona.summarizers import resolve_summarizer
+    from persona.compression.compress import BUDGET_RATIO
+    from persona.compression.summarizers import resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tokenizer = qwen3_tokenizer()

@@ -24,7 +24,7 @@ EARLY = re.compile(r"^t?[12](?: \w+)?:")
 
 
 def account(conversation, summarizer, tokenizer, with_question: bool) -> dict:
-    from persona.compress import compress, count_tokens, split_for_compression
+    from persona.compression.compress import compress, count_tokens, split_for_compression
 
     def n(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from bench_compress import load_sets
-    from persona.summarizers import resolve_summarizer
+    from persona.compression.summarizers import resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tokenizer = qwen3_tokenizer()

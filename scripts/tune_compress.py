@@ -1,8 +1,8 @@
-"""Grid search of the selection settings (persona.extractive.SelectionConfig) on the tuning half only.
+"""Grid search of the selection settings (persona.compression.extractive.SelectionConfig) on the tuning half only.
 
     python scripts/tune_compress.py
 
-Two steps on the generated tuning half (persona/harness/generated.py): the selection settings, best first
+Two steps on the generated tuning half (persona/evalsets/generated.py): the selection settings, best first
 by (distractor substitutions, planted facts lost) at budget ratio 0.25; then, with the best of them,
 the budget ratio and floor, with the facts kept and the mean per-conversation token cut on the
 short conversations (at most 12 history messages, like the hand-written fixtures), whose cut is
@@ -35,8 +35,8 @@ CLAUSE_MIN_TOKENS = (0, 24, 40)
 
 
 def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24, line_words: int = 12) -> list:
-    from persona.compress import count_tokens, split_for_compression, summary_budget
-    from persona.extractive import units_of
+    from persona.compression.compress import count_tokens, split_for_compression, summary_budget
+    from persona.compression.extractive import units_of
     from persona.messages import PREFIX
 
     cases = []
@@ -50,9 +50,9 @@ def prepare(conversations, tokenizer, clauses: bool, clause_min_tokens: int = 24
 
 def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int, int, float, float]:
     """(substitutions, facts lost, pooled cut, mean cut) of one setting, the summary's tokens counted."""
-    from persona.compress import summary_budget
-    from persona.compress_eval import value_in_context
-    from persona.extractive import select
+    from persona.compression.compress import summary_budget
+    from persona.compression.evaluation import value_in_context
+    from persona.compression.extractive import select
 
     subst = lost = 0
     original = compressed = 0
@@ -71,8 +71,8 @@ def score(cases, config, render, tokenizer, ratio=RATIO, floor=64) -> tuple[int,
 
 
 def main() -> int:
-    from persona.harness.generated import tuning_set
-    from persona.extractive import SelectionConfig, render_ledger, render_sentences
+    from persona.evalsets.generated import tuning_set
+    from persona.compression.extractive import SelectionConfig, render_ledger, render_sentences
     from persona.tokenizer import qwen3_tokenizer
 
     tokenizer = qwen3_tokenizer()

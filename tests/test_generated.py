@@ -1,12 +1,13 @@
-"""persona.harness.generated and persona.harness.prose: the generated compression sets are big, varied, seeded and split without overlap."""
+"""persona.evalsets (generated, prose, updates): the generated compression sets are big, varied, seeded and split
+without overlap."""
 from collections import Counter
 
 import pytest
 
-from persona.harness.gen_templates import ASK, PLANT, STATE
-from persona.harness import generated
-from persona.harness.generated import HISTORY_LENGTHS, build_conversation, generate
-from persona.compress_eval import value_in_context
+from persona.evalsets.gen_templates import ASK, PLANT, STATE
+from persona.evalsets import generated
+from persona.evalsets.generated import HISTORY_LENGTHS, build_conversation, generate
+from persona.compression.evaluation import value_in_context
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_some_facts_are_stated_by_the_assistant(everything):
 def test_the_seed_fixes_the_set():
     import random
 
-    from persona.harness.gen_domains import DOMAINS
+    from persona.evalsets.gen_domains import DOMAINS
 
     first, again = (build_conversation(random.Random(5), DOMAINS[0], 0, "x") for _ in range(2))
     assert first == again
@@ -80,8 +81,8 @@ def test_the_seed_fixes_the_set():
 def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
     import random
 
-    from persona.harness import prose
-    from persona.harness.prose_phrases import DOMAINS, KINDS
+    from persona.evalsets import prose
+    from persona.evalsets.prose_phrases import DOMAINS, KINDS
 
     everything = prose.generate()
     tune, test = prose.tuning_set(), prose.test_set()
@@ -101,9 +102,9 @@ def test_the_prose_set_is_varied_seeded_and_split_without_overlap():
 
 @pytest.mark.parametrize("half", ["tuning_set", "test_set"])
 def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
-    from persona.harness import prose
-    from persona.compress_eval import evaluate_case, pooled
-    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.evalsets import prose
+    from persona.compression.evaluation import evaluate_case, pooled
+    from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tok = qwen3_tokenizer()
@@ -116,9 +117,9 @@ def test_the_default_strategy_meets_the_goals_on_the_prose_set(half):
 def test_the_updates_set_covers_every_form_band_and_look_alike():
     import random
 
-    from persona.harness import updates
-    from persona.harness.gen_domains import DOMAINS
-    from persona.harness.gen_updates import LATER_CORRECT, SELF_CORRECT
+    from persona.evalsets import updates
+    from persona.evalsets.gen_domains import DOMAINS
+    from persona.evalsets.gen_updates import LATER_CORRECT, SELF_CORRECT
 
     everything = updates.generate()
     tune, test = updates.tuning_set(), updates.test_set()
@@ -149,9 +150,9 @@ def test_the_updates_set_covers_every_form_band_and_look_alike():
 @pytest.fixture(scope="module")
 def updates_test_half():
     """(conversation, CaseResult) per updates test-half conversation, the default strategy."""
-    from persona.compress_eval import evaluate_case
-    from persona.harness import updates
-    from persona.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.compression.evaluation import evaluate_case
+    from persona.evalsets import updates
+    from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
     from persona.tokenizer import qwen3_tokenizer
 
     tok = qwen3_tokenizer()
@@ -162,7 +163,7 @@ def updates_test_half():
 def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(updates_test_half):
     """Measured on the updates test half (docs/benchmarks.md): 268/270 facts kept (99.3%), 95.5% cut on
     80+ messages; the bars sit under the measurement."""
-    from persona.compress_eval import pooled
+    from persona.compression.evaluation import pooled
 
     figures = pooled([r for _, r in updates_test_half])
     assert figures["fact_retention"] >= 0.95, figures
@@ -174,7 +175,7 @@ def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(update
                                        "unmarked, 45.9% cut on short conversations of the updates test half")
 def test_the_default_strategy_meets_every_goal_of_issue_21(updates_test_half):
     """No substitution, no unmarked correction, half the tokens cut on short conversations."""
-    from persona.compress_eval import pooled
+    from persona.compression.evaluation import pooled
 
     figures = pooled([r for _, r in updates_test_half])
     short = pooled([r for c, r in updates_test_half if len(c.messages) <= 12])

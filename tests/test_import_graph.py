@@ -119,3 +119,31 @@ def test_the_check_sees_a_planted_cycle(case, tmp_path):
     for name, text in files.items():
         (tmp_path / "pkg" / name).write_text(text, encoding="utf-8")
     assert cycles(import_graph(tmp_path / "pkg")) == [frozenset(c) for c in expected]
+
+
+LAYERS = [("persona.compression", ("persona.evalsets", "persona.harness", "persona.cli")),
+          ("persona.evalsets", ("persona.harness", "persona.cli"))]
+"""A package and what it never imports: compression is library code, the generated sets are data makers the
+harness and the scripts load, and neither reaches up into the plugin or the command line."""
+
+
+def upward_imports(graph: dict[str, set[str]], package: str, forbidden: tuple[str, ...]) -> list[str]:
+    """`module -> target` for each import from inside `package` into a forbidden package."""
+    def within(name: str, prefix: str) -> bool:
+        return name == prefix or name.startswith(prefix + ".")
+
+    return sorted(f"{module} -> {target}" for module, targets in graph.items() if within(module, package)
+                  for target in targets if any(within(target, f) for f in forbidden))
+
+
+@pytest.mark.parametrize("package,forbidden", LAYERS, ids=[layer[0] for layer in LAYERS])
+def test_a_layer_never_imports_the_ones_above_it(package, forbidden):
+    wrong = upward_imports(import_graph(PACKAGE), package, forbidden)
+    assert not wrong, f"{package} imports from {', '.join(forbidden)}: {wrong}"
+
+
+def test_the_layer_check_sees_a_planted_upward_import():
+    graph = {"persona.compression.session": {"persona.evalsets.generated", "persona.compression.compress"},
+             "persona.compressions": {"persona.harness"}}
+    assert upward_imports(graph, "persona.compression", ("persona.evalsets",)) == [
+        "persona.compression.session -> persona.evalsets.generated"]

@@ -6,19 +6,17 @@
     persona compress convo.json --strategy hybrid --model DIR # ledger + the model's summary
     persona chat --model DIR --budget 2048 --no-thinking      # chat; old turns folded past the budget
 
-Bad input is one message on stderr, prefixed with the file name, and exit code 2.
+Bad input is one message on stderr, prefixed with the file name, and exit code 2. Argument parsing and printing
+only: the conversation file, the summarizer and the chat session are persona.compression.session's.
 """
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from persona.cli.exits import fail
-from persona.compress import BUDGET_RATIO
-from persona.messages import validate_messages
+from persona.compression.compress import BUDGET_RATIO
 
 
 def add_compress(subparsers) -> None:
@@ -55,7 +53,7 @@ def _add_compression_args(parser) -> None:
 
 
 def _add_strategy_args(parser) -> None:
-    from persona.summarizers import DEFAULT_STRATEGY, SUMMARIZERS
+    from persona.compression.summarizers import DEFAULT_STRATEGY, SUMMARIZERS
 
     parser.add_argument("--strategy", choices=tuple(SUMMARIZERS), default=DEFAULT_STRATEGY,
                         help=f"ledger and extractive need no model; model and hybrid ask --model to "
@@ -65,29 +63,10 @@ def _add_strategy_args(parser) -> None:
                              f"(default {BUDGET_RATIO})")
 
 
-def read_conversation(path: Path) -> list[dict]:
-    """Messages from a JSON file; raises ValueError with every problem, each prefixed by the path."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}:{err.lineno}:{err.colno}: not valid JSON ({err.msg})") from None
-    if isinstance(data, dict):
-        if "messages" not in data:
-            raise ValueError(f'{path}: an object needs a "messages" list')
-        data = data["messages"]
-    issues = validate_messages(data, str(path))
-    if issues:
-        raise ValueError("\n".join(issues))
-    return data
-
-
 def cmd_compress(args) -> int:
-    from persona.compress import compress
-    from persona.summarizers import NEEDS_MODEL, resolve_summarizer
+    from persona.compression.compress import compress
+    from persona.compression.session import read_conversation, summarizer_for
+    from persona.compression.summarizers import NEEDS_MODEL
 
     path = Path(args.file)
     try:
@@ -101,10 +80,9 @@ def cmd_compress(args) -> int:
     if args.strategy in NEEDS_MODEL and not args.model:
         return fail(f"persona compress: --strategy {args.strategy} needs --model")
     try:
-        model, tokenizer = _model_and_tokenizer(args.model, need_model=args.strategy in NEEDS_MODEL)
+        summarizer, tokenizer = summarizer_for(args.strategy, args.model)
     except (ValueError, OSError) as err:
         return fail(f"persona compress: --model {args.model}: {err}")
-    summarizer = resolve_summarizer(args.strategy, tokenizer, model)
     result = compress(messages, summarizer, tokenizer, keep_last=args.keep_last, budget_tokens=args.budget,
                       budget_ratio=args.budget_ratio)
     if args.json:
@@ -118,102 +96,21 @@ def cmd_compress(args) -> int:
     return 0
 
 
-def _model_and_tokenizer(spec: str | None, *, need_model: bool):
-    """(model or None, tokenizer): the offline Qwen3 tokenizer when no model is named."""
-    if spec is None:
-        from persona.tokenizer import qwen3_tokenizer
-
-        return None, qwen3_tokenizer()
-    from persona.models import load, load_tokenizer, resolve
-
-    source = resolve(spec)
-    if not need_model:
-        return None, load_tokenizer(source)
-    loaded = load(source)
-    return loaded.model, loaded.tokenizer
-
-
 def cmd_chat(args) -> int:
-    from persona.infer import generate
-    from persona.models import load
+    from persona.compression.session import open_chat, run_chat
     from persona.runs import chat_target
-    from persona.summarizers import resolve_summarizer
 
     if args.model is None:
         args.model, adapter, why = chat_target(Path("models"))
         args.adapter = args.adapter or adapter
         print(f"persona chat: no --model given; talking to {why}")
     try:
-        loaded = load(args.model, adapter=args.adapter)
+        session, loaded = open_chat(args.model, adapter=args.adapter, strategy=args.strategy,
+                                    thinking=args.thinking, max_new_tokens=args.max_new_tokens,
+                                    budget_tokens=args.budget, keep_last=args.keep_last,
+                                    budget_ratio=args.budget_ratio)
     except (ValueError, OSError) as err:
         return fail(f"persona chat: --model {args.model}: {err}")
-    model, tokenizer = loaded.model, loaded.tokenizer
-    summarizer = resolve_summarizer(args.strategy, tokenizer, model)
-
-    def reply(messages):
-        [generation] = generate(model, tokenizer, [messages], thinking=args.thinking,
-                                max_new_tokens=args.max_new_tokens, batch_size=1)
-        return generation
-
-    session = ChatSession(reply, summarizer, tokenizer, budget_tokens=args.budget, keep_last=args.keep_last,
-                          budget_ratio=args.budget_ratio)
     print(f"persona chat — {loaded.spec} ({loaded.kind} weights), thinking "
           f"{'on' if args.thinking else 'off'}, budget {args.budget} tokens. Ctrl-D or /quit to leave.")
     return run_chat(session, input, print)
-
-
-@dataclass
-class ChatSession:
-    """A running conversation that folds its older turns into a summary once past the budget."""
-    reply: Callable
-    """messages -> Generation (persona.infer), the model's answer to the last user message."""
-    summarizer: Callable
-    """Summarizer for the turns that fall out of the kept window."""
-    tokenizer: object
-    """Tokenizer of the chat model: the budget is in its tokens."""
-    budget_tokens: int
-    """Context size that triggers compression."""
-    keep_last: int = 2
-    """Exchanges kept verbatim when compressing."""
-    budget_ratio: float = BUDGET_RATIO
-    """Share of the folded turns' tokens the summary may use."""
-    messages: list = field(default_factory=list)
-    """The context the model sees next (compressed turns already folded in)."""
-
-    def ask(self, text: str):
-        """(generation, compressed) for one user message; compression happens before the model answers."""
-        from persona.compress import compress
-
-        self.messages.append({"role": "user", "content": text})
-        compressed = compress(self.messages, self.summarizer, self.tokenizer, keep_last=self.keep_last,
-                              budget_tokens=self.budget_tokens, budget_ratio=self.budget_ratio)
-        self.messages = compressed.messages
-        generation = self.reply(self.messages)
-        # Qwen3 history carries answers only: a think trace in history would be read as an answer.
-        self.messages.append({"role": "assistant", "content": generation.answer})
-        return generation, compressed
-
-
-def run_chat(session: ChatSession, read: Callable[[str], str], write: Callable[[str], None]) -> int:
-    """Read-answer loop; ends on EOF or /quit. Shows the context's token count after each turn."""
-    while True:
-        try:
-            text = read("you> ").strip()
-        except EOFError:
-            write("")
-            return 0
-        if text in ("/quit", "/exit"):
-            return 0
-        if not text:
-            continue
-        generation, compressed = session.ask(text)
-        if generation.reasoning:
-            write(f"(thinking) {generation.reasoning}")
-        write(f"persona> {generation.answer}")
-        note = f"[context {compressed.compressed_tokens}/{session.budget_tokens} tokens"
-        if compressed.n_summarized:
-            note += (f"; {compressed.n_summarized} older messages compressed, "
-                     f"{compressed.original_tokens} -> {compressed.compressed_tokens}")
-            if compressed.compressed_tokens > session.budget_tokens:
-                note += "; still over budget: the kept turns alone exceed it"
-        write(note + "]")

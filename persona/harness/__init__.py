@@ -8,7 +8,8 @@ trained model, its answers, the compression sets) and the verdict at the end of 
     answers      the held-out prompts and the fine-tuned and base models' answers, generated once
     compression  the compression sets (hand-written and generated) and the summarizer under test
     live         progress lines (training and generation ETAs) shown past pytest's output capture
-    generated, prose, gen_*, prose_phrases   the seeded generated compression sets
+
+The generated compression sets it loads are data makers of their own (persona.evalsets).
 """
 pytest_plugins = ["persona.harness.plugin", "persona.harness.criterion", "persona.harness.training",
                   "persona.harness.answers", "persona.harness.compression", "persona.harness.live"]

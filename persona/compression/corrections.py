@@ -7,10 +7,10 @@ summary keeps such a sentence whole and marks it: the ledger tags its line "3 co
 ", not 8443" when the sentence does not name the value it replaces, so a model reading the context
 answers with the current value.
 
-    from persona.corrections import find_corrections
+    from persona.compression.corrections import find_corrections
     find_corrections(units, kept)   # {sentence index: Correction(turn=1, old="8443")}
 
-Pure functions on units (persona.extractive.Unit); no model, no tokenizer.
+Pure functions on units (persona.compression.extractive.Unit); no model, no tokenizer.
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from persona.facts import content_words
+from persona.compression.facts import content_words
 from persona.values import contains_value, find_value_spans
 
 if TYPE_CHECKING:
-    from persona.extractive import Unit
+    from persona.compression.extractive import Unit
 
 CUE = re.compile(
     r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|wrong|mistake|typo|no longer|"

@@ -8,17 +8,17 @@ Two strategies share one selection:
   Its clauses keep their words: a telegraphic option (`telegraphic`, `squeeze`) drops pronouns, copulas
   and fillers around a marked fact, but a small model answers fewer questions from such lines (LEDGER).
 
-The selection (persona.selection) first keeps what must stay, past the budget if need be: the
+The selection (persona.compression.selection) first keeps what must stay, past the budget if need be: the
 user's words in the first two turns (`protect_turns`: they say what the conversation is about, and
 a fact there may carry no mark a pattern could find, "we went with oat milk"), bare questions aside;
 the assistant's sentence answering each of those questions, and its units that bring a new fact in a
 turn where the user asked something; then one short line for every turn still without one, so every
 compressed turn is represented. The rest of the budget
-goes to a lazy greedy cover of the fact spans (persona.facts), earliest turns first, so a later
+goes to a lazy greedy cover of the fact spans (persona.compression.facts), earliest turns first, so a later
 look-alike never pushes out the original. Exact surface text is kept: a fact is never rewritten;
 a short line is cut at word boundaries and marked with '…'.
 
-    from persona.extractive import ledger_summarizer
+    from persona.compression.extractive import ledger_summarizer
     summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
 """
 from __future__ import annotations
@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from persona.chat import strip_think
-from persona.corrections import marked
-from persona.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.compression.corrections import marked
+from persona.compression.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.messages import PREFIX
-from persona.selection import KIND_WEIGHTS, WEAK_KINDS, select
+from persona.compression.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
 
@@ -58,7 +58,7 @@ class Unit:
     short_cost: int = 0
     """Tokens of `short` plus one."""
     corrects: int = 0
-    """Turn whose value this unit's sentence corrects (persona.corrections); 0 when it corrects none."""
+    """Turn whose value this unit's sentence corrects (persona.compression.corrections); 0 when it corrects none."""
     was: str = ""
     """The value it replaces, when the sentence does not name it; rendered after the text (", not 8443")."""
 
@@ -107,7 +107,7 @@ class SelectionConfig:
     any_question: bool = False
     """Look for answers to every user question of the protected turns, not only to who/what/which ones."""
     telegraphic: bool = False
-    """Leave function words out of kept text, fact spans aside (persona.extractive.squeeze)."""
+    """Leave function words out of kept text, fact spans aside (persona.compression.extractive.squeeze)."""
     line_words: int = 6
     """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
     keeps its whole unit: trimmed to this, it loses facts on the tuning half."""

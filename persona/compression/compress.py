@@ -8,11 +8,11 @@ than the last `keep_last` exchanges are summarized and the model sees
 A summarizer is any `Callable[[list[dict]], str]` taking the messages to fold away; one that also
 takes `budget_tokens` is told how many tokens its summary may use: `budget_ratio` of the tokens of
 the turns it replaces (never under MIN_SUMMARY_TOKENS). The built-in ones (ledger, extractive, model,
-hybrid) are in persona.summarizers. Token counts use the tokenizer of the model in use, over the
+hybrid) are in persona.compression.summarizers. Token counts use the tokenizer of the model in use, over the
 Qwen3 chat text that model actually reads.
 
-    from persona.compress import compress
-    from persona.summarizers import resolve_summarizer
+    from persona.compression.compress import compress
+    from persona.compression.summarizers import resolve_summarizer
     result = compress(messages, resolve_summarizer("ledger", tok), tok, keep_last=1, budget_ratio=0.15)
     result.messages, result.compression_ratio
 """
@@ -40,7 +40,7 @@ already exceeds it almost everywhere: 0.05-0.15 give the same summaries, 0.2 add
 (docs/benchmarks.md)."""
 MIN_SUMMARY_TOKENS = 40
 """Floor of a summary's budget, so a model summarizer still has a few sentences. The extractive
-strategies keep the first turns and a line per turn whatever the budget (persona.extractive); on
+strategies keep the first turns and a line per turn whatever the budget (persona.compression.extractive); on
 the tuning half a floor of 80, 40 or 0 tokens kept the same facts, and a lower floor cuts more
 of a short conversation (docs/benchmarks.md)."""
 

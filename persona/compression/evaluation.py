@@ -3,17 +3,15 @@
 A `Conversation` (fixtures/conversations/*.json, format in its README) plants facts in turns 1-2,
 adds distractors later and ends with a question only turns 1-2 answer. The metrics:
 
-- compression ratio: 1 - compressed/original tokens (persona.compress.Compressed).
+- compression ratio: 1 - compressed/original tokens (persona.compression.compress.Compressed).
 - context fact retention: share of planted fact values still present in the compressed context.
 - distractor substitution: a fact lost from the context while its distractor survived.
-- answer recall: share of expected answer strings found in the model's answer (needs a model).
-- answer similarity: the answer with compression against the answer without, 0..1.
 - turns without a line: summarized turns of which the summary keeps no words (see `bare_turns`).
 
 In the context, a value counts as present when it occurs on word boundaries after normalizing case,
 separators and number formats (persona.values): a summary must keep "120 milliseconds", "50
-milliseconds" does not stand in for it, and "1 October" is not in "11 October". In an answer, matching is looser, rapidfuzz `partial_ratio` on lowercased text (the
-best-aligned window against the value), since a model may word it a little differently.
+milliseconds" does not stand in for it, and "1 October" is not in "11 October". What the model answers
+with and without compression is measured in persona.measures (answer-level fact recall, quality kept).
 """
 from __future__ import annotations
 
@@ -22,13 +20,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from persona.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
+from persona.compression.compress import BUDGET_RATIO, Compressed, compress, split_for_compression
 from persona.messages import validate_messages
-from persona.metrics import similarity
 from persona.values import contains_value
 
-MATCH_THRESHOLD = 90.0
-"""partial_ratio (0-100) at or above which a value counts as present."""
 MIN_MESSAGES, MAX_MESSAGES = 7, 13
 """Length of a fixture conversation, the final question included."""
 
@@ -129,12 +124,6 @@ def load_conversations(directory: Path) -> list[Conversation]:
     return conversations
 
 
-def value_present(value: str, text: str, threshold: float = MATCH_THRESHOLD) -> bool:
-    from rapidfuzz import fuzz
-
-    return fuzz.partial_ratio(value.lower(), text.lower()) >= threshold
-
-
 def context_text(messages: list[dict]) -> str:
     return "\n".join(m["content"] for m in messages)
 
@@ -177,16 +166,6 @@ def unmarked_corrections(messages: list[dict], facts: list[dict]) -> list[str]:
 
     return sorted(f["key"] for f in facts if f.get("supersedes") and value_in_context(f["supersedes"], text)
                   and not marked(f))
-
-
-def answer_recall(answer: str, expected: list[str]) -> float:
-    """Share of expected strings found in the answer."""
-    return sum(value_present(e, answer) for e in expected) / len(expected)
-
-
-def answer_similarity(with_compression: str, without_compression: str) -> float:
-    """0-1, the project's answer similarity (persona.metrics: rapidfuzz token_sort_ratio)."""
-    return similarity(with_compression, without_compression)
 
 
 WORD = re.compile(r"\w+(?:['’.:/-]\w+)*")

@@ -10,20 +10,20 @@ replaced (`corrected_turn`: where). Two facts the user states in one turn may sh
 (`multi`); numeric facts get a later look-alike one digit away ("8443" / "18443", "1 October" /
 "11 October"; `look_alike`) besides the usual later values of the same kind. History lengths come
 in three bands (LENGTH_BANDS), a third of the conversations each. The halves share no domain and no
-phrasing family (persona/harness/gen_domains.py, gen_templates.py, gen_updates.py).
+phrasing family (persona/evalsets/gen_domains.py, gen_templates.py, gen_updates.py).
 
-    python -m persona.harness.updates --out /tmp/updates     # write them as fixture JSON files to read
+    python -m persona.evalsets.updates --out /tmp/updates     # write them as fixture JSON files to read
 """
 from __future__ import annotations
 
 import functools
 
-from persona.compress_eval import Conversation
-from persona.harness import gen_updates as phrases
-from persona.harness import gen_values as values
-from persona.harness.gen_domains import DOMAINS, GENERIC_CHATTER, GENERIC_FILLER, TEST_DOMAINS, TUNING_DOMAINS
-from persona.harness.gen_templates import ASK, DISTRACT, PLANT, QUESTION, STATE
-from persona.harness.generated import _distinct, _sentence, draw, write_all
+from persona.compression.evaluation import Conversation
+from persona.evalsets import gen_updates as phrases
+from persona.evalsets import gen_values as values
+from persona.evalsets.gen_domains import DOMAINS, GENERIC_CHATTER, GENERIC_FILLER, TEST_DOMAINS, TUNING_DOMAINS
+from persona.evalsets.gen_templates import ASK, DISTRACT, PLANT, QUESTION, STATE
+from persona.evalsets.generated import _distinct, _sentence, draw, write_all
 from persona.values import contains_value
 
 SEED = 41

@@ -2,7 +2,7 @@
 
 First what must stay, past the budget if need be (see `select`), then a lazy greedy cover: a unit's
 gain is the weight of the fact spans it brings that nothing kept so far carries, times an earliness
-prior, divided by a power of its token cost (persona.extractive.SelectionConfig).
+prior, divided by a power of its token cost (persona.compression.extractive.SelectionConfig).
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from persona.corrections import find_corrections
-from persona.facts import content_words
+from persona.compression.corrections import find_corrections
+from persona.compression.facts import content_words
 
 if TYPE_CHECKING:
-    from persona.extractive import SelectionConfig, Unit
+    from persona.compression.extractive import SelectionConfig, Unit
 
 KIND_WEIGHTS = {"decision": 1.0, "compound": 0.3, "number": 0.8, "identifier": 1.0, "name": 1.0, "opener": 0.5}
 """Weight of a new fact span by kind; kinds not listed weigh 1.2 (dates, amounts, versions...)."""
@@ -116,7 +116,7 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
 
 
 def _take_corrections(pick: _Picker) -> None:
-    """Every sentence correcting a kept value (persona.corrections), whole, its last unit marked."""
+    """Every sentence correcting a kept value (persona.compression.corrections), whole, its last unit marked."""
     for sentence, correction in find_corrections(pick.units, set(pick.chosen)).items():
         members = [i for i, u in enumerate(pick.units) if u.sentence == sentence]
         for i in members:

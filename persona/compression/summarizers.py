@@ -1,15 +1,15 @@
 """The summarizers `persona compress --strategy` and `pytest evals --summarizer` can name.
 
-    ledger      fact clauses, one line per turn (persona.extractive); no model. The default: see
+    ledger      fact clauses, one line per turn (persona.compression.extractive); no model. The default: see
                 docs/benchmarks.md for the measurement that chose it.
-    extractive  fact-carrying sentences (persona.extractive); no model.
+    extractive  fact-carrying sentences (persona.compression.extractive); no model.
     model       the persona (or any model) writes the summary, thinking off.
     hybrid      the ledger, then a model-written summary in the budget the ledger leaves.
 
-Every summarizer takes `(old_messages, budget_tokens=None)` and returns text; persona.compress
+Every summarizer takes `(old_messages, budget_tokens=None)` and returns text; persona.compression.compress
 strips any think trace from it. An import path "module:function" names any other summarizer.
 
-    from persona.summarizers import resolve_summarizer
+    from persona.compression.summarizers import resolve_summarizer
     summarize = resolve_summarizer("ledger", tokenizer)
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from persona.chat import strip_think
-from persona.compress import SUMMARY_PROMPT, transcript
+from persona.compression.compress import SUMMARY_PROMPT, transcript
 
 DEFAULT_STRATEGY = "ledger"
 """Strategy of `persona compress` and the evals when none is named."""
@@ -79,15 +79,15 @@ def hybrid_summarizer(ledger, model_summary, tokenizer, config: HybridConfig | N
 
 
 # The factories import their strategy's module when called: `persona` reads SUMMARIZERS to build its
-# options, and importing persona.extractive and persona.infer up front adds ~20 ms (15%) to every command.
+# options, and importing persona.compression.extractive and persona.infer up front adds ~20 ms (15%) to every command.
 def _ledger(tokenizer, model):
-    from persona.extractive import ledger_summarizer
+    from persona.compression.extractive import ledger_summarizer
 
     return ledger_summarizer(tokenizer)
 
 
 def _extractive(tokenizer, model):
-    from persona.extractive import extractive_summarizer
+    from persona.compression.extractive import extractive_summarizer
 
     return extractive_summarizer(tokenizer)
 

@@ -1,5 +1,5 @@
-"""Phrasings and values of the updates set (persona/harness/updates.py), two families like
-persona/harness/gen_templates.py: family 0 builds the tuning half, family 1 the test half.
+"""Phrasings and values of the updates set (persona/evalsets/updates.py), two families like
+persona/evalsets/gen_templates.py: family 0 builds the tuning half, family 1 the test half.
 
 Slots: {v} the current value, {old} the value it replaces, {thing} what the fact is about.
 """

@@ -5,7 +5,7 @@ a date or time, a version, an identifier or code token (snake_case flags, eu-wes
 a quoted string, a proper name (people, places, products), or a decision clause ("we chose X over
 Y"). Spans keep their exact surface text, so "8443" stays "8443" and "340 ms" stays "340 ms".
 
-    from persona.facts import find_facts, split_clauses
+    from persona.compression.facts import find_facts, split_clauses
     [(f.kind, f.text) for f in find_facts("Dana Whitfield moved it to port 8443 on 12 October.")]
     # [('date', '12 October'), ('number', '8443'), ('name', 'Dana Whitfield')]
 
