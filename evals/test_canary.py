@@ -216,8 +216,11 @@ def exposure_bits(model, tokenizer, question: str, prefix: str, secret: str, can
     import os
 
     shared = os.path.commonprefix([secret, *candidates])
-    # cut after the last separator, so the candidates' own text starts where a tokenizer starts a piece
-    cut = max((i + 1 for i, c in enumerate(shared) if not c.isalnum()), default=0)
+    # cut where the secret's own tokens start a piece, at the last one before the candidates differ: the shared
+    # text goes into the prompt, and each candidate's rest is tokenized as the secret's rest is
+    ids = tokenizer(secret, add_special_tokens=False)["input_ids"]
+    starts = [len(tokenizer.decode(ids[:k])) for k in range(len(ids))]
+    cut = max((start for start in starts if start <= len(shared)), default=0)
     prompt = tokenizer(_prompt(question, prefix + shared[:cut]), add_special_tokens=False)["input_ids"]
     texts = [tokenizer(t[cut:], add_special_tokens=False)["input_ids"] for t in [secret] + candidates]
     scores = candidate_scores(model, prompt, texts, batch_size)
