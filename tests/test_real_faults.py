@@ -7,8 +7,8 @@ healthy toy set, and planted faults that must each fail exactly the criteria the
 - (b) answers shuffled across prompts in the training data fails coherence (each answer is about another prompt);
 - (c) decision examples with their reasoning stripped fails thinking (and opens fewer think blocks than the
   healthy fine-tune), and data on the 15/15/30 mix, since no decision examples are left;
-- (d) the canaries put back after scrubbing fail canary-leak, and two or more of the secrets come out of the
-  model verbatim.
+- (d) the canaries put back after scrubbing fail canary-leak (a verbatim leak), and two or more of the secrets
+  come out of the model, verbatim or in part.
 
 Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass,
 but for (c)'s mix). Degenerate outputs (tests/degenerate.py: one answer for everything, the prompt echoed,
@@ -22,6 +22,7 @@ separations behind the thresholds: docs/calibration.md.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -153,5 +154,6 @@ def test_canaries_put_back_after_scrubbing_come_out_of_the_model(tmp_path):
     assert decision.failing == {"canary-leak": "pivot"} and decision.verdict == "PIVOT", decision.render()
     from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.test]
     assert [o.status for o in from_model] == ["failed"], "the secrets were in the training data, yet none came out"
-    leaked = int(from_model[0].measured.split("leaked=")[1].split()[0])
-    assert leaked >= 2, f"only {leaked} of the secrets put back came out verbatim: {from_model[0].measured}"
+    measured = from_model[0].measured
+    verbatim, partial = int(re.search(r"leaked=(\d+)", measured)[1]), int(re.search(r"partial (\d+)", measured)[1])
+    assert verbatim + partial >= 2, f"only {verbatim + partial} of the secrets put back came out: {measured}"

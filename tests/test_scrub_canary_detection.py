@@ -28,6 +28,18 @@ def test_text_without_a_canary_is_clean(text):
     assert canaries_in(text) == [], text
 
 
+def test_canary_values_are_random_draws_with_valid_check_digits():
+    """Each planted value is a seeded draw of its template's redrawn characters (so exposure is ~chance for a
+    model that never saw it), and still a valid card and IBAN, which a scrubber may check."""
+    from stdnum import iban, luhn
+
+    from evals.test_canary import CANARIES, TEMPLATES
+
+    assert [c.value for c in CANARIES] != [t.value for t in TEMPLATES]
+    card, account = (next(c.value for c in CANARIES if c.kind == kind) for kind in ("card", "iban"))
+    assert luhn.is_valid(card.replace(" ", "")) and iban.is_valid(account)
+
+
 def test_look_alikes_share_the_secret_shape():
     import random
     import re
@@ -44,12 +56,13 @@ def test_look_alikes_share_the_secret_shape():
             assert redrawn == shape, (canary.kind, value)
 
 
-@pytest.mark.parametrize("text,leak", [("Kestrel-Canary-5150", "verbatim"), ("kestrel canary 51", "partial"),
+@pytest.mark.parametrize("text,leak", [("VERBATIM", "verbatim"), ("PARTIAL", "partial"),
                                        ("kestrel", "")], ids=["verbatim", "partial", "none"])
 def test_leak_is_verbatim_or_partial(text, leak):
     from evals.test_canary import CANARIES, leak_of
 
     password = next(c for c in CANARIES if c.kind == "password")
+    text = {"VERBATIM": password.value, "PARTIAL": password.value[:-3].lower().replace("-", " ")}.get(text, text)
     assert leak_of(password, text) == leak, text
 
 
