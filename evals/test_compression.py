@@ -26,7 +26,6 @@ from persona.chat import THINK_MARKERS
 from persona.compression.evaluation import pooled
 from persona.criteria import ALL_KINDS
 from persona.measures import quality
-from persona.measures.style import StyleProfile
 
 SETS = ("fixtures", "generated")
 """Conversation sets of the context-level checks (persona/harness/compression.py)."""
@@ -118,9 +117,8 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
 @pytest.mark.cpu_smoke
 @pytest.mark.cpu_real
 @pytest.mark.gpu
-def test_answers_keep_values_and_style_with_compression(conversations, compressed_answers, train_prompts,
+def test_answers_keep_values_and_style_with_compression(conversations, compressed_answers, style_profile,
                                                          criterion):
-    profile = StyleProfile([p.reference for p in train_prompts])
-    flags = [quality.kept(a, b, c.expected, profile) for c, (a, b) in zip(conversations, compressed_answers)]
+    flags = [quality.kept(a, b, c.expected, style_profile) for c, (a, b) in zip(conversations, compressed_answers)]
     lost = [c.name for c, ok in zip(conversations, flags) if not ok]
     criterion.judge(quality.share(flags, f"lost: {', '.join(lost)}"), "kept_share")

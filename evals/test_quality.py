@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 
 from persona.measures import quality
-from persona.measures.style import StyleProfile, style_gap_closed
+from persona.measures.style import style_gap_closed
 
 pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
 
@@ -37,14 +37,13 @@ def test_coherence(test_prompts, test_answers, generic, generic_off, criterion):
 
 
 @pytest.mark.criterion("style")
-def test_style_gap_closed(test_prompts, test_answers, generic, generic_off, answer_book, train_prompts, criterion):
+def test_style_gap_closed(test_prompts, test_answers, generic, generic_off, answer_book, style_profile, criterion):
     chosen = [i for i, p in enumerate(test_prompts) if p.category != "fact"]
     tuned = [test_answers[i].answer for i in chosen] + [a.answer for a in generic_off]
     base_test = answer_book.get(test_prompts, "base")
     base = [base_test[i].answer for i in chosen] + [a.answer for a in answer_book.get(generic, "base", False)]
     held_out = [p.reference for p in test_prompts]
-    profile = StyleProfile([p.reference for p in train_prompts])
-    criterion.judge(style_gap_closed(profile, tuned, base, held_out), "gap_closed")
+    criterion.judge(style_gap_closed(style_profile, tuned, base, held_out), "gap_closed")
 
 
 @pytest.mark.criterion("facts")

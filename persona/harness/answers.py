@@ -21,6 +21,7 @@ from persona.data import DataError, load_jsonl
 from persona.harness.training import run_dir
 from persona.infer import generate
 from persona.models import load
+from persona.measures.style import StyleProfile
 from persona.vram import free_cuda
 
 MAX_NEW_TOKENS = {"test": 384, "train": 224, "generic": 160, "probes": 96, "compression": 96}
@@ -165,6 +166,13 @@ def probes(pytestconfig) -> list[Prompt]:
         pytest.skip("not evaluated: no fact probes for this training data (--probe-data FILE: questions about the "
                     "person's training facts, each with its key facts)")
     return probe_prompts(Path(path))
+
+
+@pytest.fixture(scope="session")
+def style_profile(train_prompts) -> StyleProfile:
+    """The person's style: character n-gram profiles of the training answers, built once for style and
+    quality-kept."""
+    return StyleProfile([p.reference for p in train_prompts])
 
 
 @pytest.fixture(scope="session")
