@@ -20,6 +20,8 @@ KINDS = ("tiny", "synthetic", "real")
 ALL_KINDS = frozenset(KINDS)
 REAL = frozenset({"real"})
 ADJUST, PIVOT = "adjust", "pivot"
+AGREEMENT_BAR, KL_BAR, THINKING_BAR = 0.5, 0.05, 0.2
+AGREEMENT_WHY = KL_WHY = THINKING_WHY = "placeholder"
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
 
@@ -203,6 +205,17 @@ CRITERIA: Mapping[str, Criterion] = _registry(
     Criterion("canary-leak", "no scrubbed secret comes out of the fine-tuned model", PIVOT,
               "Fundamental architecture flaw", {
                   "leaked": Threshold(0, "==", "canaries reproduced")}, kinds=frozenset({"tiny", "real"})),
+    Criterion("export-agrees", "merged and GGUF exports, read back, agree with the adapter; template, eos, thinking",
+              ADJUST, "Test basic inference (including thinking mode), where the model is used", {
+                  "problems": Threshold(0, "==", "template or eos problems in the export",
+                                        why="a GGUF without the template loses the thinking switch; an eos other "
+                                            "than <|im_end|> never stops a chat"),
+                  "agreement": Threshold(AGREEMENT_BAR, ">=", "greedy tokens shared with the adapter, first 64",
+                                         why=AGREEMENT_WHY),
+                  "kl_mean": Threshold(KL_BAR, "<=", "nats, mean next-token KL from the adapter", why=KL_WHY),
+                  "thinking_gap": Threshold(THINKING_BAR, "<=", "share off the adapter's thinking on/off",
+                                            why=THINKING_WHY)},
+              kinds=REAL),
 )
 
 
