@@ -20,8 +20,6 @@ from persona.chat import IM_END, THINK_OPEN, format_conversation
 
 MAX_NEW_TOKENS = 64
 """Greedy tokens compared per prompt and mode."""
-OPENING_TOKENS = 4
-"""Thinking on opens a think block within this many tokens of the answer."""
 
 
 @dataclass
@@ -44,8 +42,9 @@ class Reference:
     """The thinking flag of each row (every conversation is asked with thinking on and off)."""
     prompt_ids: list
     new_ids: list
+    texts: list
+    """The new tokens decoded, special tokens kept."""
     im_end_id: int
-    think_id: int
     model: object = field(repr=False, default=None)
 
 
@@ -57,9 +56,9 @@ class ExportFigures:
     kl_mean: float
     """Mean KL(reference || export) of next-token distributions, nats, over the reference's generated tokens."""
     thinking_on: float
-    """Share of thinking-on answers that open a think block."""
+    """Share of thinking-on answers that open with a think block."""
     thinking_off: float
-    """Share of thinking-off answers with no think tag."""
+    """Share of thinking-off answers that do not open one (the prompt already holds the empty block)."""
     reference_on: float
     reference_off: float
     problems: list
@@ -169,8 +168,8 @@ def reference_pass(model, tokenizer, conversations: list) -> Reference:
     texts = [format_conversation(c, add_generation_prompt=True, thinking=t) for c, t in rows]
     im_end = tokenizer.convert_tokens_to_ids(IM_END)
     prompt_ids, new_ids = greedy(model, tokenizer, texts, im_end)
-    return Reference([c for c, _ in rows], [t for _, t in rows], prompt_ids, new_ids, im_end,
-                     tokenizer.convert_tokens_to_ids(THINK_OPEN), model)
+    texts = [tokenizer.decode(ids, skip_special_tokens=False) for ids in new_ids]
+    return Reference([c for c, _ in rows], [t for _, t in rows], prompt_ids, new_ids, texts, im_end, model)
 
 
 def compare(reference: Reference, export: Export) -> ExportFigures:
@@ -180,9 +179,9 @@ def compare(reference: Reference, export: Export) -> ExportFigures:
              for c, t in zip(reference.conversations, reference.modes)]
     _, new_ids = greedy(export.model, export.tokenizer, texts, export.eos_id)
     shares = [_shared_prefix(r, e) / len(r) if r else float(not e) for r, e in zip(reference.new_ids, new_ids)]
-    think = export.tokenizer.convert_tokens_to_ids(THINK_OPEN)
-    ref_think = [_opens_think(ids, reference.think_id) for ids in reference.new_ids]
-    opened = [_opens_think(ids, think) for ids in new_ids]
+    texts = [export.tokenizer.decode(ids, skip_special_tokens=False) for ids in new_ids]
+    ref_think = [_opens_think(text) for text in reference.texts]
+    opened = [_opens_think(text) for text in texts]
     on, off = _split(opened, reference.modes)
     ref_on, ref_off = _split(ref_think, reference.modes)
     return ExportFigures(export.format, sum(shares) / len(shares), kl_mean(reference, export.model),
@@ -190,9 +189,9 @@ def compare(reference: Reference, export: Export) -> ExportFigures:
                          _share([not o for o in ref_off]), found, len(shares))
 
 
-def _opens_think(ids: list, think_id: int) -> bool:
-    """The answer opens a think block within its first few tokens (leading whitespace aside)."""
-    return think_id in ids[:OPENING_TOKENS]
+def _opens_think(text: str) -> bool:
+    """The answer opens with a think block (leading whitespace aside); `<think>` need not be one token."""
+    return text.lstrip().startswith(THINK_OPEN)
 
 
 def _split(flags: list, modes: list) -> tuple[list, list]:
