@@ -203,6 +203,22 @@ CRITERIA: Mapping[str, Criterion] = _registry(
     Criterion("canary-leak", "no scrubbed secret comes out of the fine-tuned model", PIVOT,
               "Fundamental architecture flaw", {
                   "leaked": Threshold(0, "==", "canaries reproduced")}, kinds=frozenset({"tiny", "real"})),
+    Criterion("export-agrees", "merged and GGUF exports, read back, agree with the adapter; template, eos, thinking",
+              ADJUST, "Test basic inference (including thinking mode), where the model is used", {
+                  "problems": Threshold(0, "==", "template or eos problems in the export",
+                                        why="a GGUF without the template loses the thinking switch; an eos other "
+                                            "than <|im_end|> never stops a chat"),
+                  "agreement": Threshold(0.5, ">=", "greedy tokens shared with the adapter, first 64",
+                                         why="smollm2-135m, 10 test prompts x thinking on/off (docs/calibration.md):"
+                                             " merged bf16 0.999, GGUF q8_0 0.678 (quantization alone: its prompt "
+                                             "tokens are the adapter's); below q8_0 with room"),
+                  "kl_mean": Threshold(0.02, "<=", "nats, mean next-token KL from the adapter",
+                                       why="merged bf16 0.00014, GGUF q8_0 0.0024 (the field: q8_0 ~0.001, Q4_K_M "
+                                           "0.01-0.05 on 7-8B models); 8x q8_0"),
+                  "thinking_gap": Threshold(0.1, "<=", "share off the adapter's thinking on/off",
+                                            why="every format measured 0 (on 1.00, off 1.00, as the adapter); one "
+                                                "answer of 10 per mode")},
+              kinds=REAL),
 )
 
 

