@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from persona import atomic
 from persona.discovery import discover
@@ -35,6 +35,9 @@ class NamedSource:
     """Its directory under the model cache (persona.models.cache_root())."""
     build: Callable[[Path], Path]
     """Builds the model into that directory, or reuses what is there; returns the directory."""
+    training: Mapping[str, object] = field(default_factory=dict)
+    """Its measured training defaults (TrainConfig fields that replace the seed's for it): above the seed's
+    defaults, under the config file and --set (persona.config.load_config)."""
 
     @property
     def family(self) -> str | None:
