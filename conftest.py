@@ -4,5 +4,5 @@ repository would: options, markers, session fixtures and the PROCEED / ADJUST / 
 
     pytest evals -m gpu                     # real model on CUDA (default unsloth/Qwen3-1.7B)
     pytest -m cpu_smoke                     # tiny offline model on CPU
-    pytest evals --model synthetic:qwen3-1.7b --junitxml=J.xml
+    pytest evals --persona-model synthetic:qwen3-1.7b --junitxml=J.xml
 """

@@ -36,7 +36,7 @@ from persona.models import kind_of
 from persona.train import train
 
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("canary-leak")]
+pytestmark = pytest.mark.criterion("canary-leak")
 # Synthetic (random) weights cannot reproduce a canary after a short run, so finding none would prove nothing:
 # the registry lets only tiny (which memorizes) and real weights evaluate this criterion.
 N_CANDIDATES = 1000

@@ -12,7 +12,7 @@
   conversations, decided on its 95% interval.
 
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
-generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --summarizer
+generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --persona-summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
 answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
 under tiny or synthetic weights.
@@ -36,9 +36,6 @@ def _cases(results, attribute: str) -> str:
 
 
 @pytest.mark.criterion("compression")
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_compression_ratio(compression_results, criterion, set_name):
     results = compression_results[set_name]
@@ -50,9 +47,6 @@ def test_compression_ratio(compression_results, criterion, set_name):
 
 
 @pytest.mark.criterion("compression")
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_summaries_carry_no_think_trace(compression_results, criterion, set_name):
     traced = [r.name for r in compression_results[set_name] if any(m in r.compressed.summary for m in THINK_MARKERS)]
@@ -60,9 +54,6 @@ def test_summaries_carry_no_think_trace(compression_results, criterion, set_name
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_turn1_facts_in_context(compression_results, criterion, set_name):
     results = compression_results[set_name]
@@ -72,9 +63,6 @@ def test_turn1_facts_in_context(compression_results, criterion, set_name):
 
 
 @pytest.mark.criterion("fact-recall", kinds=ALL_KINDS)
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 @pytest.mark.parametrize("set_name", SETS)
 def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name):
     results = compression_results[set_name]
@@ -97,9 +85,6 @@ def compressed_answers(answer_book, compression_results, conversations, transcri
 
 
 @pytest.mark.criterion("fact-recall")
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 def test_turn1_question_answered_after_compression(conversations, compressed_answers, criterion):
     expected = [c.expected for c in conversations]
     measured = quality.recall_ratio([a for a, _ in compressed_answers], [b for _, b in compressed_answers], expected)
@@ -114,9 +99,6 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
 
 
 @pytest.mark.criterion("quality-kept")
-@pytest.mark.cpu_smoke
-@pytest.mark.cpu_real
-@pytest.mark.gpu
 def test_answers_keep_values_and_style_with_compression(conversations, compressed_answers, style_profile,
                                                          criterion):
     flags = [quality.kept(a, b, c.expected, style_profile) for c, (a, b) in zip(conversations, compressed_answers)]

@@ -8,7 +8,7 @@ import pytest
 
 from persona.data import TOY_MIX, DataError, load_jsonl, mix
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("data")]
+pytestmark = pytest.mark.criterion("data")
 TOY_SPLIT = (50, 10)
 """The seed's train / test sizes."""
 
@@ -22,14 +22,14 @@ def _load(path: str):
 
 def test_dataset_is_valid(pytestconfig, criterion):
     problems = []
-    for option in ("train_data", "test_data"):
+    for option in ("persona_train_data", "persona_test_data"):
         problems += _load(pytestconfig.getoption(option))[1]
     criterion.check(len(problems), "problems", detail="\n".join(problems[:20]))
 
 
 def test_split_sizes(pytestconfig, criterion):
-    train, bad_train = _load(pytestconfig.getoption("train_data"))
-    test, bad_test = _load(pytestconfig.getoption("test_data"))
+    train, bad_train = _load(pytestconfig.getoption("persona_train_data"))
+    test, bad_test = _load(pytestconfig.getoption("persona_test_data"))
     if bad_train or bad_test:
         pytest.skip("not evaluated: the dataset is invalid (see test_dataset_is_valid)")
     off = abs(len(train) - TOY_SPLIT[0]) + abs(len(test) - TOY_SPLIT[1])
@@ -37,8 +37,8 @@ def test_split_sizes(pytestconfig, criterion):
 
 
 def test_category_mix(pytestconfig, criterion):
-    train, bad_train = _load(pytestconfig.getoption("train_data"))
-    test, bad_test = _load(pytestconfig.getoption("test_data"))
+    train, bad_train = _load(pytestconfig.getoption("persona_train_data"))
+    test, bad_test = _load(pytestconfig.getoption("persona_test_data"))
     if bad_train or bad_test:
         pytest.skip("not evaluated: the dataset is invalid (see test_dataset_is_valid)")
     have = mix(train + test)
@@ -51,8 +51,8 @@ def test_no_secrets_in_training_data(pytestconfig, criterion):
     """The scan training runs first; findings allowed by --allow-secrets are recorded, not counted."""
     from persona.importers.scrub.scan import scan_training_file
 
-    findings = scan_training_file(Path(pytestconfig.getoption("train_data")))
-    allowed = pytestconfig.getoption("allow_secrets")
+    findings = scan_training_file(Path(pytestconfig.getoption("persona_train_data")))
+    allowed = pytestconfig.getoption("persona_allow_secrets")
     counted = 0 if allowed else len(findings)
     shown = f"{counted}" + (f" ({len(findings)} allowed by --allow-secrets)" if allowed and findings else "")
     criterion.check(counted, "secrets", shown=shown, detail="\n".join(map(str, findings[:20])))

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = [pytest.mark.cpu_real, pytest.mark.gpu]
-
 EXPORTS = (("merged", "bf16"), ("gguf", "q8_0"))
 """What CI exports: the merged model as served, and the GGUF a llama.cpp user would take."""
 

@@ -14,7 +14,7 @@ import pytest
 
 from persona.measures import quality
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu, pytest.mark.criterion("memorization")]
+pytestmark = pytest.mark.criterion("memorization")
 
 
 def test_memorization(train_prompts, answer_book, criterion, transcript):

@@ -20,8 +20,6 @@ import pytest
 from persona.measures import quality
 from persona.measures.style import style_gap_closed
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
-
 
 @pytest.fixture(scope="session")
 def generic_off(answer_book, generic):

@@ -17,8 +17,6 @@ from persona.chat import prompt_messages
 from persona.infer import generate
 from persona.vram import VramMonitor
 
-pytestmark = pytest.mark.gpu
-
 
 @pytest.mark.criterion("vram-train")
 def test_training_vram_under_budget(training, criterion):

@@ -6,7 +6,7 @@ criterion: the plan sets no speed bar, and a stand-in's speed says nothing about
 - the suite's batch: the answer book's own generation passes of the fine-tuned model (nothing generated again);
 - training: statistics of the logged seconds per optimizer step (pytest-benchmark's Stats).
 
-All three go into decision.json under figures["speed"] and into the report. Under `--answers FILE` nothing is
+All three go into decision.json under figures["speed"] and into the report. Under `--persona-answers FILE` nothing is
 generated, so there is no speed to measure.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from persona.infer import generate
 
-pytestmark = [pytest.mark.cpu_real, pytest.mark.gpu]
+pytestmark = pytest.mark.figure("speed", kinds=("real",))
 
 BATCH1_PROMPTS = 2
 BATCH1_TOKENS = 48
@@ -29,7 +29,7 @@ def _timings(stats) -> dict:
 
 @pytest.fixture(scope="module")
 def speed(run_figures, pytestconfig) -> dict:
-    if pytestconfig.getoption("answers"):
+    if pytestconfig.getoption("persona_answers"):
         pytest.skip("not measured: the answers were read from a file, nothing was generated")
     return run_figures.setdefault("speed", {})
 

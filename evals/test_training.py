@@ -9,8 +9,6 @@ from persona.metrics import loss_drop
 from persona.train import is_out_of_memory
 
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
-
 
 @pytest.mark.criterion("train-completes")
 def test_training_completes(training, criterion):

@@ -7,7 +7,7 @@ A run writes `answers.jsonl` in its run folder, one JSON object per line:
 
 `set` is the prompt set (test, train, generic, probes, compression), `id` the prompt's id in it, `model`
 "fine-tuned" or "base", `thinking` the mode it was asked in, `messages` the prompt, `text` everything the model
-generated (a think block included). `pytest evals --answers FILE` scores such a file instead of generating, so
+generated (a think block included). `pytest evals --persona-answers FILE` scores such a file instead of generating, so
 answers from any runtime (a GGUF in llama.cpp, a served model) are judged by the same criteria.
 """
 from __future__ import annotations

@@ -222,6 +222,16 @@ CRITERIA: Mapping[str, Criterion] = _registry(
 )
 
 
+def selections(record: Criterion, kinds=None) -> tuple[str, ...]:
+    """The eval selections (`pytest -m`) a test of this criterion belongs to, from the registry alone (`kinds`:
+    the test's own, when its marker widens them): every one runs on a CUDA GPU (gpu); one that needs no CUDA
+    also on CPU, in the tiny smoke run (cpu_smoke, where the kinds it needs report it not evaluated) and, when
+    real weights can settle it, in the real-weights run (cpu_real)."""
+    if record.needs_cuda:
+        return ("gpu",)
+    return ("cpu_smoke", "cpu_real", "gpu") if "real" in (kinds or record.kinds) else ("cpu_smoke", "gpu")
+
+
 def with_overrides(criteria: Mapping[str, Criterion], overrides: list[str]) -> Mapping[str, Criterion]:
     """Apply `ID=VALUE` / `ID.NAME=VALUE` overrides; a changed criterion carries version "N+override" and says
     what changed in `overridden`. A bar moved past its pivot bar (into the values that would escalate to pivot)

@@ -30,21 +30,33 @@ def default_device() -> str:
     return "cuda" if cuda_available() else "cpu"
 
 
-def compute_dtype(device: str | None = None):
-    """bf16 on CUDA, fp32 on CPU (where bf16 matmuls are slow and the models are small)."""
+def bf16_supported() -> bool:
+    """The GPU computes in bf16 (Ampere and later); asked only where CUDA is."""
     import torch
 
-    return torch.bfloat16 if (device or default_device()) == "cuda" else torch.float32
+    return torch.cuda.is_bf16_supported()
+
+
+def half_precision() -> str:
+    """The one precision decision for CUDA, as a torch dtype name: "bfloat16" where the GPU supports it, else
+    "float16". Weights loaded in half precision (inference, a base under adapters), the 4-bit base's compute
+    dtype, Unsloth's load and the trainer's autocast all take it, so they never disagree."""
+    return "bfloat16" if bf16_supported() else "float16"
+
+
+def compute_dtype(device: str | None = None):
+    """half_precision() on CUDA, fp32 on CPU (where bf16 matmuls are slow and the models are small)."""
+    import torch
+
+    return getattr(torch, half_precision()) if (device or default_device()) == "cuda" else torch.float32
 
 
 def mixed_precision() -> tuple[bool, bool]:
-    """(bf16, fp16) for the trainer: bf16 where the GPU supports it, else fp16; neither on CPU."""
+    """(bf16, fp16) for the trainer, from half_precision(); neither on CPU."""
     if not cuda_available():
         return False, False
-    import torch
-
-    bf16 = torch.cuda.is_bf16_supported()
-    return bf16, not bf16
+    half = half_precision()
+    return half == "bfloat16", half == "float16"
 
 
 def gpu_name() -> str | None:

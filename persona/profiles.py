@@ -1,25 +1,21 @@
 """Per-model training defaults: where the seed's hyperparameters (tuned for Qwen3-1.7B QLoRA on a GPU) do not
-fit a model, its measured settings sit here, under the TOML file and the command line.
+fit a model, its measured settings sit in its source record (persona.model_sources: `NamedSource.training`),
+and `profile_for` reads them. One precedence rule for every entry point (persona.config.load_config): the
+seed's defaults, then the model's profile, then the TOML file, then the command line (`--set`).
 
-Measurements behind each profile: docs/benchmarks.md.
+Measurements behind each profile: docs/benchmarks.md and the source modules.
 """
 from __future__ import annotations
 
-PROFILES: dict[str, dict] = {
-    "smollm2-135m": {
-        # measured on the toy set (docs/benchmarks.md): assistant-only loss 4.2 -> 0.6 in 40 steps at 6e-3,
-        # while 2e-3 was still at 3.2 after 16 steps and the seed's 2e-4 barely moves it
-        "learning_rate": 6e-3,
-        "max_steps": 40,         # ~6.4 epochs of the 50 toy rows at batch 2 x accumulation 4 (the seed's)
-        "warmup_steps": 3,
-        "max_seq_length": 512,   # the longest toy row is 291 tokens with this tokenizer
-        "logging_steps": 5,      # each logged loss averages 5 steps (40 rows): one batch alone swings by ±0.4
-        "save_steps": 1000,      # no mid-run checkpoints on a run this short
-    },
-}
-"""--model value -> TrainConfig fields that replace the seed defaults for it."""
+from persona.model_sources import named_sources
+
+
+def profiles() -> dict[str, dict]:
+    """--model value -> TrainConfig fields that replace the seed defaults for it (named sources only)."""
+    return {name: dict(source.training) for name, source in named_sources().items() if source.training}
 
 
 def profile_for(model: str) -> dict:
     """The model's training defaults (a copy; empty when the seed's defaults apply)."""
-    return dict(PROFILES.get(model, {}))
+    source = named_sources().get(model)
+    return dict(source.training) if source is not None else {}

@@ -205,7 +205,7 @@ def decode(args) -> dict:
 
 def suite(args) -> dict:
     out = Path(args.out_dir)
-    command = [sys.executable, "-m", "pytest", "evals", "-m", "gpu", "--model", args.model, "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", "evals", "-m", "gpu", "--persona-model", args.model, "-p", "no:cacheprovider",
                f"--junitxml={out / 'junit.xml'}", "-q"]
     began = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

@@ -7,7 +7,7 @@
    writing its answers.jsonl (base-model answers included: greedy decoding makes them the same for every seed).
 2. Variants of the first healthy run's answers (tests/degenerate.py): the base model in the fine-tune's place
    (fault (a), a no-op fine-tune) and the degenerate outputs.
-3. Every answers file scored by the same criteria with `--answers`, nothing regenerated: per criterion the
+3. Every answers file scored by the same criteria with `--persona-answers`, nothing regenerated: per criterion the
    estimate, its 95% interval, n and the outcome, written as JSON and as the tables in docs/calibration-tables.md.
 Training runs are cached (models/cache/runs), so a second call only re-scores.
 """
@@ -53,13 +53,13 @@ def answers_of(out: Path) -> Path:
 def generate_runs(out: Path, seeds: list[int]) -> dict[str, Path]:
     runs = {}
     for seed in seeds:
-        run_evals(out / f"healthy-{seed}", *MODEL, "--set", f"seed={seed}", "-k", ANSWER_LEVEL, marker="cpu_real",
+        run_evals(out / f"healthy-{seed}", *MODEL, "--persona-set", f"seed={seed}", "-k", ANSWER_LEVEL, marker="cpu_real",
                   timeout=TIMEOUT)
         runs[f"healthy seed {seed}"] = answers_of(out / f"healthy-{seed}")
     for name, transform in (("(b) shuffled answers", shuffled_answers), ("(c) reasoning stripped", reasoning_stripped)):
         folder = out / name.split()[0].strip("()")
         folder.mkdir(parents=True, exist_ok=True)
-        run_evals(folder, *MODEL, "--train-data", _train_file(folder, transform), "-k", ANSWER_LEVEL,
+        run_evals(folder, *MODEL, "--persona-train-data", _train_file(folder, transform), "-k", ANSWER_LEVEL,
                   marker="cpu_real", timeout=TIMEOUT)
         runs[name] = answers_of(folder)
     return runs
@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     for label, answers in runs.items():
         folder = work / "scored" / label.replace(" ", "_").replace("(", "").replace(")", "").replace(":", "")
         folder.mkdir(parents=True, exist_ok=True)
-        decision = run_evals(folder, *MODEL, "--answers", str(answers), "-k", ANSWER_LEVEL, marker="cpu_real",
+        decision = run_evals(folder, *MODEL, "--persona-answers", str(answers), "-k", ANSWER_LEVEL, marker="cpu_real",
                              timeout=TIMEOUT)
         results[label] = {"verdict": decision.verdict, "tests": junit_rows(folder / "junit.xml")}
         print(label, decision.verdict, flush=True)

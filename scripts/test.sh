@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest --junitxml=models/test-suite/junit.xml --output-dir models/test-suite \
-  --report models/test-suite/toy_project_report.md "$@"
+exec .venv/bin/python -m pytest --junitxml=models/test-suite/junit.xml --persona-output-dir models/test-suite \
+  --persona-report models/test-suite/toy_project_report.md "$@"

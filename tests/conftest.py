@@ -15,10 +15,11 @@ from persona import device
 
 @pytest.fixture
 def machine(monkeypatch):
-    """Patch what the GPU edge sees: machine(cuda, unsloth installed)."""
-    def set_machine(cuda: bool, unsloth: bool = False) -> None:
+    """Patch what the GPU edge sees: machine(cuda, unsloth installed, the GPU computes in bf16)."""
+    def set_machine(cuda: bool, unsloth: bool = False, bf16: bool = True) -> None:
         monkeypatch.setattr(device, "cuda_available", lambda: cuda)
         monkeypatch.setattr(device, "unsloth_installed", lambda: unsloth)
+        monkeypatch.setattr(device, "bf16_supported", lambda: cuda and bf16)
     return set_machine
 
 

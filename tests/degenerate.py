@@ -1,5 +1,5 @@
 """Degenerate outputs planted at the answers level: each takes a run's answers.jsonl and replaces the fine-tuned
-model's answers (the base model's stay, as the controls), so the harness can score them with --answers and no
+model's answers (the base model's stay, as the controls), so the harness can score them with --persona-answers and no
 training. Each must fail at least one quality criterion, and none may get a milder verdict than the healthy run.
 
     python -c "from tests.degenerate import write_variant; ..."   # used by tests/test_real_faults.py, calibrate.py

@@ -47,22 +47,22 @@ def _train_answers(path, text_for) -> str:
 
 @pytest.mark.slow
 def test_the_harness_scores_an_answers_file_without_training(tmp_path):
-    perfect = run_evals(tmp_path / "perfect", "--model", "tiny", "-k", "memorization or test_training or canary",
-                        "--answers", _train_answers(tmp_path / "perfect.jsonl", lambda p: p.reference))
+    perfect = run_evals(tmp_path / "perfect", "--persona-model", "tiny", "-k", "memorization or test_training or canary",
+                        "--persona-answers", _train_answers(tmp_path / "perfect.jsonl", lambda p: p.reference))
     assert perfect.passed == ["memorization"], perfect.render()
     for needs_the_model in ("train-completes", "canary-leak"):
-        assert "--answers" in perfect.not_evaluated[needs_the_model], perfect.render()
+        assert "--persona-answers" in perfect.not_evaluated[needs_the_model], perfect.render()
     [written] = (tmp_path / "perfect/models").glob("*/answers.jsonl")
     assert len(written.read_text().splitlines()) == 100
-    constant = run_evals(tmp_path / "constant", "--model", "tiny", "-k", "memorization",
-                         "--answers", _train_answers(tmp_path / "constant.jsonl", lambda p: "boring is a feature"))
+    constant = run_evals(tmp_path / "constant", "--persona-model", "tiny", "-k", "memorization",
+                         "--persona-answers", _train_answers(tmp_path / "constant.jsonl", lambda p: "boring is a feature"))
     assert constant.failing == {"memorization": "adjust"}, constant.render()
 
 
 def test_an_unreadable_answers_file_is_a_usage_error(tmp_path):
     (tmp_path / "bad.jsonl").write_text("{}\n")
     done = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "evals"), "-m", "cpu_smoke", "-q",
-                           "-p", "no:cacheprovider", "--answers", str(tmp_path / "bad.jsonl"), "--co"],
+                           "-p", "no:cacheprovider", "--persona-answers", str(tmp_path / "bad.jsonl"), "--co"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 4 and "--answers" in done.stderr and "missing" in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 4 and "--persona-answers" in done.stderr and "missing" in done.stderr, done.stderr[-2000:]
     assert (tmp_path / "bad.jsonl").read_text() == "{}\n"

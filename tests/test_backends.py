@@ -61,10 +61,10 @@ def test_hf_quantizes_only_a_base_it_trains_adapters_on(case):
 def test_the_tiny_models_full_fine_tune_on_cuda_goes_to_hf_unquantized(machine, requested):
     """`persona evaluate --model tiny` on a GPU: peft refuses to fine-tune 4-bit weights fully, so the hf
     backend must not quantize what it trains whole (it did, and train-completes errored on an H100)."""
-    from persona.harness.training import TINY_TRAINING
+    from persona.profiles import profile_for
 
     machine(True, True)
-    hp = Hyperparameters(**TINY_TRAINING, backend=requested)
+    hp = Hyperparameters(**profile_for("tiny"), backend=requested)
     assert backends.choose(requested, hp).name == "hf"
     assert hf.loading(hp, cuda=True) == hf.Loading(quantize_4bit=False, dtype="float32")
 
@@ -82,7 +82,7 @@ def test_hf_prepare_follows_the_loading_decision_on_cuda(machine, monkeypatch, f
     from persona.models import resolve
 
     machine(True)
-    monkeypatch.setattr(hf, "_nf4", lambda: (_ for _ in ()).throw(Quantized()))
+    monkeypatch.setattr(hf, "_nf4", lambda half: (_ for _ in ()).throw(Quantized()))
     config = TrainConfig.from_settings(model="tiny", finetune=finetune)
     if quantized:
         with pytest.raises(Quantized):

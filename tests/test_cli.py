@@ -55,8 +55,6 @@ def test_decide_bad_input(tmp_path, content, message):
 PLANTED = """
 import pytest
 
-pytestmark = [pytest.mark.cpu_smoke, pytest.mark.cpu_real, pytest.mark.gpu]
-
 @pytest.mark.criterion("memorization", kinds=("tiny", "synthetic", "real"))
 def test_planted_memorization(criterion):
     criterion.check(0.9, "margin")  # passes the registry's bar for tiny, not --threshold 0.99
@@ -82,7 +80,7 @@ def test_evaluate_prints_writes_and_exits_with_one_decision(tmp_path):
     junit = tmp_path / "j.xml"
     done = persona("evaluate", "--model", "tiny", "--threshold", "memorization=0.99", "--junit", str(junit),
                    "--report", str(tmp_path / "r.md"), "--", str(tmp_path / "test_planted.py"), "-k", "planted",
-                   "--output-dir", str(tmp_path / "models"), cwd=tmp_path)
+                   "--persona-output-dir", str(tmp_path / "models"), cwd=tmp_path)
     printed = [line.removeprefix("DECISION: ") for line in done.stdout.splitlines() if line.startswith("DECISION: ")]
     written = tmp_path / "models/toy-tiny/decision.json"
     assert written.exists(), f"no decision.json (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
@@ -111,7 +109,7 @@ def test_evaluate_on_cpu_decides_nothing_about_the_plans_model_from_a_stand_in(t
     (tmp_path / "test_planted.py").write_text(PLANTED)
     done = persona("evaluate", "--threshold", "memorization=0.99", "--junit", str(tmp_path / "j.xml"),
                    "--report", str(tmp_path / "r.md"), "--", str(tmp_path / "test_planted.py"), "-k", "planted",
-                   "--output-dir", str(tmp_path / "models"), cwd=tmp_path)
+                   "--persona-output-dir", str(tmp_path / "models"), cwd=tmp_path)
     record = json.loads((tmp_path / "models/toy-smollm2-135m/decision.json").read_text())
     assert (done.returncode, record["verdict"], record["own_verdict"]) == (12, "INCOMPLETE", "ADJUST"), done.stdout
     assert record["stand_in"] and record["model"] == "smollm2-135m" and record["plan_model"] == "unsloth/Qwen3-1.7B"

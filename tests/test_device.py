@@ -17,6 +17,7 @@ def cuda(monkeypatch):
     """Patch the one CUDA check; returns a setter."""
     def set_cuda(visible: bool) -> None:
         monkeypatch.setattr(device, "cuda_available", lambda: visible)
+        monkeypatch.setattr(device, "bf16_supported", lambda: visible)
     return set_cuda
 
 
@@ -29,6 +30,23 @@ def test_device_and_dtype_follow_the_one_check(cuda):
     cuda(True)
     assert (device.default_device(), device.compute_dtype()) == ("cuda", torch.bfloat16)
     assert device.compute_dtype("cpu") == torch.float32, "an explicit device wins"
+
+
+def test_a_gpu_without_bf16_computes_in_fp16_everywhere(machine):
+    """One half-precision decision: inference weights, a base under adapters, the 4-bit compute dtype and the
+    trainer's autocast (bf16 weights under fp16 training was the bug on such a GPU)."""
+    import torch
+
+    from persona.backends import hf
+    from persona.config import Hyperparameters
+
+    machine(True, bf16=False)
+    assert (device.half_precision(), device.compute_dtype(), device.mixed_precision()) == \
+        ("float16", torch.float16, (False, True))
+    assert hf.loading(Hyperparameters(load_in_4bit=False), True, device.half_precision()).dtype == "float16"
+    machine(True)
+    assert (device.half_precision(), device.compute_dtype(), device.mixed_precision()) == \
+        ("bfloat16", torch.bfloat16, (True, False))
 
 
 def test_8bit_optimizer_falls_back_without_cuda(cuda):
@@ -54,7 +72,7 @@ def test_auto_model_asks_the_gpu_edge(cuda):
     assert auto_model() == DEFAULT_MODEL
 
 
-EDGE = re.compile(r"cuda\.is_available|^\s*(import unsloth|from unsloth)", re.M)
+EDGE = re.compile(r"cuda\.is_available|is_bf16_supported|^\s*(import unsloth|from unsloth)", re.M)
 
 
 def test_only_the_gpu_edge_asks_for_cuda_or_imports_unsloth():

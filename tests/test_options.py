@@ -1,10 +1,9 @@
 """The options shared by every entry point that trains (persona.options): one help text each, and each entry
-point's own defaults kept (the harness and evaluate default --model to auto; only the CLI's argparse rejects an
+point's own defaults kept (the harness, as --persona-model, and evaluate default --model to auto; only the CLI's argparse rejects an
 unknown --backend, the harness leaves it to the config's check)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -45,12 +44,11 @@ class Recorder:
 
 def _added(entry: EntryPoint) -> dict[str, dict]:
     """Option name -> its keyword arguments (default, help, choices...) at one entry point."""
-    if entry.name == "harness":  # every harness module that adds options, wherever they live
+    if entry.name == "harness":  # the plugin's entry module adds every harness option, each one prefixed
         recorder = Recorder()
-        for module in map(importlib.import_module, harness.pytest_plugins):
-            if hasattr(module, "pytest_addoption"):
-                module.pytest_addoption(recorder)
-        return recorder.added
+        harness.pytest_addoption(recorder)
+        assert all(name.startswith("--persona-") for name in recorder.added), list(recorder.added)
+        return {"--" + name.removeprefix("--persona-"): spec for name, spec in recorder.added.items()}
     command = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices[entry.name]
     return {action.option_strings[0]: {"default": action.default, "help": action.help, "choices": action.choices}
             for action in command._actions if action.option_strings}

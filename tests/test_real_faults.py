@@ -34,7 +34,7 @@ from tests.helpers import ROOT
 from tests.meta import run_evals
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_weights]
-MODEL = ["--model", "smollm2-135m"]
+MODEL = ["--persona-model", "smollm2-135m"]
 GPU_ONLY = {c.id for c in CRITERIA.values() if c.needs_cuda}
 TRAINING = "(test_data or test_training)"
 """The data, train-completes and loss-decreases evals: every fault that trains must still pass them."""
@@ -97,7 +97,7 @@ def _healthy_answers() -> Path:
 def _rescored(tmp_path, fault: str):
     """The healthy run's answers with `fault` planted, scored by the quality criteria alone (no training)."""
     answers = write_variant(_healthy_answers(), fault, tmp_path / f"{fault}.jsonl") if fault else _healthy_answers()
-    return run_evals(tmp_path, *MODEL, "--answers", str(answers), "-k", ANSWER_LEVEL, marker="cpu_real",
+    return run_evals(tmp_path, *MODEL, "--persona-answers", str(answers), "-k", ANSWER_LEVEL, marker="cpu_real",
                      timeout=TIMEOUT)
 
 
@@ -129,7 +129,7 @@ def test_degenerate_outputs_fail_a_quality_criterion_and_never_read_milder(tmp_p
 def test_answers_shuffled_across_prompts_fail_coherence(tmp_path, healthy):
     # Memorization is left out: it compares regenerated answers with what the model was trained on, which the
     # shuffled model recalls; style is the person's voice, which shuffled answers still carry.
-    decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, shuffled_answers),
+    decision = run_evals(tmp_path, *MODEL, "--persona-train-data", _train_file(tmp_path, shuffled_answers),
                          "-k", f"{TRAINING} or coherence", marker="cpu_real", timeout=TIMEOUT)
     assert decision.failing == {"coherence": decision.failing.get("coherence")} and decision.failing, \
         decision.render()
@@ -139,7 +139,7 @@ def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):
     # The 30 decisions, stripped of their reasoning, are filed as style examples (each example stays valid and
     # trains); the data criterion then fails on the mix (40/15/5 style/fact/decision, not 15/15/30), as it should
     # for a dataset with no reasoning examples, and thinking fails on its own measure.
-    decision = run_evals(tmp_path, *MODEL, "--train-data", _train_file(tmp_path, reasoning_stripped),
+    decision = run_evals(tmp_path, *MODEL, "--persona-train-data", _train_file(tmp_path, reasoning_stripped),
                          "-k", f"{TRAINING} or thinking", marker="cpu_real", timeout=TIMEOUT)
     assert decision.failing == {"data": "adjust", "thinking": "adjust"}, decision.render()
     [mix] = [o for o in decision.outcomes if o.criterion == "data" and o.status == "failed"]

@@ -41,9 +41,9 @@ def test_healthy_tiny_run_is_incomplete_and_says_what_would_complete_it(healthy)
 
 CASES = [
     # lr 0: weights never move, so the loss cannot fall and the model cannot recall its training answers.
-    ("lr-zero", ["--set", "learning_rate=0"], {"loss-decreases": "adjust", "memorization": "adjust"}),
-    ("unreachable-memorization", ["--threshold", "memorization=1.01"], {"memorization": "adjust"}),
-    ("invalid-dataset", ["--train-data", str(FIXTURES / "data/broken.jsonl")], {"data": "adjust"}),
+    ("lr-zero", ["--persona-set", "learning_rate=0"], {"loss-decreases": "adjust", "memorization": "adjust"}),
+    ("unreachable-memorization", ["--persona-threshold", "memorization=1.01"], {"memorization": "adjust"}),
+    ("invalid-dataset", ["--persona-train-data", str(FIXTURES / "data/broken.jsonl")], {"data": "adjust"}),
 ]
 
 
@@ -59,17 +59,17 @@ def test_planted_fault_flips_exactly_the_right_criteria(tmp_path, name, args, fa
 
 
 def test_invalid_dataset_skips_training_with_a_reason(tmp_path):
-    decision = run_evals(tmp_path, "--train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "training or memor")
+    decision = run_evals(tmp_path, "--persona-train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "training or memor")
     assert "train-completes" in decision.not_evaluated and "invalid" in decision.not_evaluated["train-completes"]
 
 
 def test_train_completes_reads_the_final_step_not_the_last_logged_one(tmp_path):
     # The tiny profile logs every 50 steps: 60 steps end between two log lines.
-    decision = run_evals(tmp_path, "--set", "max_steps=60", "-k", "training_completes")
+    decision = run_evals(tmp_path, "--persona-set", "max_steps=60", "-k", "training_completes")
     assert decision.passed == ["train-completes"], decision.render()
 
 
-@pytest.mark.parametrize("args", [["-k", "data"], ["--train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "data"]],
+@pytest.mark.parametrize("args", [["-k", "data"], ["--persona-train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "data"]],
                          ids=["incomplete", "data-fails"])
 def test_decide_recomputes_the_printed_verdict_from_junit(tmp_path, args):
     decision = run_evals(tmp_path, *args)
@@ -82,7 +82,7 @@ def test_decide_recomputes_the_printed_verdict_from_junit(tmp_path, args):
 
 def test_synthetic_weights_without_cuda_stop_at_once_without_training(tmp_path):
     started = time.perf_counter()
-    decision = run_evals(tmp_path, "--model", "synthetic:qwen3-1.7b")
+    decision = run_evals(tmp_path, "--persona-model", "synthetic:qwen3-1.7b")
     assert decision.verdict == "INCOMPLETE" and not decision.failing and not decision.errored, decision.render()
     assert "train-completes" in decision.not_evaluated and "CUDA" in decision.not_evaluated["train-completes"]
     assert not (tmp_path / "models" / "toy-synthetic" / "training.log").exists()
@@ -98,7 +98,7 @@ def test_a_model_that_cannot_be_loaded_is_a_usage_error_never_a_verdict(tmp_path
     assert len(evaluate.stderr.strip().splitlines()) == 1 and "DECISION" not in evaluate.stdout, evaluate.stderr
     assert not (tmp_path / "j.xml").exists()
     direct = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "evals"), "-m", "cpu_smoke", "-q",
-                             "-p", "no:cacheprovider", "--model", model, "--output-dir", str(tmp_path / "m")],
+                             "-p", "no:cacheprovider", "--persona-model", model, "--persona-output-dir", str(tmp_path / "m")],
                             cwd=ROOT, capture_output=True, text=True, timeout=300, env=_offline())
     assert direct.returncode == pytest.ExitCode.USAGE_ERROR and "DECISION" not in direct.stdout, direct.stdout
 
@@ -186,8 +186,8 @@ def _run_plugin(tmp_path, source: str):
     junit = tmp_path / "junit.xml"
     done = subprocess.run([sys.executable, "-m", "pytest", str(tmp_path / "test_planted.py"), "-q",
                            "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
-                           "--model", "tiny", f"--junitxml={junit}", "-o", "junit_family=xunit1",
-                           "--output-dir", str(tmp_path / "models"), "--report", str(tmp_path / "r.md")],
+                           "--persona-model", "tiny", f"--junitxml={junit}", "-o", "junit_family=xunit1",
+                           "--persona-output-dir", str(tmp_path / "models"), "--persona-report", str(tmp_path / "r.md")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_offline())
     assert junit.exists(), done.stdout + done.stderr
     decision = decide_junit(junit)

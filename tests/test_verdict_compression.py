@@ -1,7 +1,7 @@
 """Meta-tests: planted-fault summarizers must flip the compression criteria, and only those.
 
 Each case runs `pytest evals -m cpu_smoke` in a subprocess (tests.meta.run_evals) with
---summarizer pointing at a fault from tests/faults.py, restricted to the context-level tests
+--persona-summarizer pointing at a fault from tests/faults.py, restricted to the context-level tests
 so no model is trained.
 """
 import pytest
@@ -24,10 +24,10 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize("name,summarizer,failing,verdict", CASES, ids=[c[0] for c in CASES])
 def test_planted_summarizer_fault_flips_the_right_criteria(tmp_path, name, summarizer, failing, verdict):
-    decision = run_evals(tmp_path, "--summarizer", summarizer, "-k", CONTEXT_TESTS)
+    decision = run_evals(tmp_path, "--persona-summarizer", summarizer, "-k", CONTEXT_TESTS)
     assert decision.failing == failing, (
-        f"--summarizer {summarizer}: expected failing {failing}, got {decision.failing}")
-    assert decision.own_verdict == verdict, f"--summarizer {summarizer}: expected {verdict}, got {decision.render()}"
+        f"--persona-summarizer {summarizer}: expected failing {failing}, got {decision.failing}")
+    assert decision.own_verdict == verdict, f"--persona-summarizer {summarizer}: expected {verdict}, got {decision.render()}"
     assert decision.verdict == "INCOMPLETE", "--model auto on CPU: tiny stands in, nothing is decided for the plan"
     assert {"compression", "fact-recall"} <= set(decision.passed) | set(decision.failing), \
         "the compression criteria did not run at all"

@@ -1,6 +1,7 @@
 """The hf backend: transformers + peft. LoRA adapters (or, with finetune = "full", every weight); on CUDA a LoRA
 base in 4-bit bitsandbytes (QLoRA, what users would otherwise pick), a fully fine-tuned model in fp32 weights
-under the trainer's bf16 autocast; on CPU full precision."""
+under the trainer's half-precision autocast; on CPU full precision. Half precision is the GPU edge's one
+decision (persona.device.half_precision: bf16, or fp16 on a GPU without it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,18 +17,19 @@ class Loading:
     quantize_4bit: bool
     """4-bit NormalFloat base weights (bitsandbytes), frozen under LoRA adapters."""
     dtype: str
-    """torch dtype name of the loaded weights: "bfloat16" or "float32"."""
+    """torch dtype name of the loaded weights: the half precision, or "float32"."""
 
 
-def loading(hparams, cuda: bool) -> Loading:
+def loading(hparams, cuda: bool, half: str = "bfloat16") -> Loading:
     """The loading decision, from the settings and the machine alone. 4-bit only under LoRA on CUDA with
     load_in_4bit: a full fine-tune trains every weight, and 4-bit weights cannot be trained (peft refuses:
     "You cannot perform fine-tuning on purely quantized models"). Weights that are trained whole stay fp32
     under the trainer's bf16 autocast: next to a weight of 0.05 bf16's step is 2.4e-4, so an update under half
-    of it rounds to nothing. A frozen base under adapters on CUDA is bf16; CPU is fp32 throughout."""
+    of it rounds to nothing. A frozen base under adapters on CUDA is in `half` (device.half_precision()); CPU is
+    fp32 throughout."""
     full = hparams.finetune == "full"
     return Loading(quantize_4bit=cuda and hparams.load_in_4bit and not full,
-                   dtype="bfloat16" if cuda and not full else "float32")
+                   dtype=half if cuda and not full else "float32")
 
 
 def prepare(config, source):
@@ -37,10 +39,10 @@ def prepare(config, source):
     hp = config.hparams
     tokenizer = load_tokenizer(source)
     cuda = device.cuda_available()
-    plan = loading(hp, cuda)
+    plan = loading(hp, cuda, device.half_precision() if cuda else "float32")
     kwargs = {"dtype": getattr(torch, plan.dtype)}
     if plan.quantize_4bit:
-        kwargs["quantization_config"] = _nf4()
+        kwargs["quantization_config"] = _nf4(plan.dtype)
     model = AutoModelForCausalLM.from_pretrained(source.path, **kwargs)
     if plan.quantize_4bit:
         from peft import prepare_model_for_kbit_training
@@ -54,12 +56,12 @@ def prepare(config, source):
     return _with_lora(model, hp), tokenizer
 
 
-def _nf4():
-    """4-bit NormalFloat weights, double-quantized, computing in bf16: the QLoRA recipe."""
+def _nf4(half: str):
+    """4-bit NormalFloat weights, double-quantized, computing in the half precision: the QLoRA recipe."""
     import torch
     from transformers import BitsAndBytesConfig
 
-    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16,
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=getattr(torch, half),
                               bnb_4bit_use_double_quant=True)
 
 

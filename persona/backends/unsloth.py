@@ -21,7 +21,7 @@ def prepare(config, source):
     FastLanguageModel = device.import_unsloth().FastLanguageModel
 
     model, tokenizer = FastLanguageModel.from_pretrained(
-        model_name=source.path, max_seq_length=hp.max_seq_length, dtype=None,
+        model_name=source.path, max_seq_length=hp.max_seq_length, dtype=device.compute_dtype("cuda"),
         load_in_4bit=hp.load_in_4bit)
     model = FastLanguageModel.get_peft_model(
         model, r=hp.lora_r, target_modules=list(hp.target_modules), lora_alpha=hp.lora_alpha,

@@ -26,7 +26,8 @@ def add_evaluate(subparsers) -> None:
                           help="show pytest's failures and tracebacks (the junit and test_results.txt keep them)")
     evaluate.add_argument("--allow-secrets", action="store_true",
                           help="train even when the scan finds secret-shaped values in the training data")
-    evaluate.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    evaluate.add_argument("pytest_args", nargs="*",
+                          help="extra pytest arguments (after --; the harness's own are --persona-*)")
     evaluate.set_defaults(func=cmd_evaluate)
 
 
@@ -72,11 +73,13 @@ def cmd_evaluate(args) -> int:
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     marker = eval_marker(kind_of(model), device.cuda_available())
-    options = [*sum((["--set", s] for s in args.set), []), *sum((["--threshold", t] for t in args.threshold), []),
-               *(["--report", args.report] if args.report else []), *(["--allow-secrets"] if args.allow_secrets else [])]
+    options = [*sum((["--persona-set", s] for s in args.set), []),
+               *sum((["--persona-threshold", t] for t in args.threshold), []),
+               *(["--persona-report", args.report] if args.report else []),
+               *(["--persona-allow-secrets"] if args.allow_secrets else [])]
     quiet = [] if args.verbose else ["--tb=no", "-rN", "--no-header", "--disable-warnings"]
-    argv = [str(EVALS), "-m", marker, "--model", args.model, f"--junitxml={junit}", "-p", "no:cacheprovider", "-q",
-            *quiet, *options, *args.pytest_args]
+    argv = [str(EVALS), "-m", marker, "--persona-model", args.model, f"--junitxml={junit}", "-p", "no:cacheprovider",
+            "-q", *quiet, *options, *args.pytest_args]
     keep = _KeepDecision()
     code = pytest.main(argv, plugins=[keep])
     if code == pytest.ExitCode.INTERRUPTED:

@@ -3,7 +3,7 @@
 Prompt sets: `test` (the held-out examples), `train` (every training prompt), `generic` (the shipped generic
 prompts, persona.shipped.PROMPTS), `probes` (paraphrased probes of the training facts, `--probe-data`).
 `answer_book.get(prompts, model, thinking)` returns the answers of the fine-tuned or the base model, generating
-what is missing in one batched pass; with `--answers FILE` it reads them from the file instead and never loads a
+what is missing in one batched pass; with `--persona-answers FILE` it reads them from the file instead and never loads a
 model (a missing answer skips its criterion, saying so). At the end of the session the book is written as
 `answers.jsonl` in the run folder (persona.answers has the format).
 """
@@ -75,7 +75,7 @@ class AnswerBook:
         """One row per generation pass: set, model, thinking, batch, prompts, new tokens, seconds."""
 
     def get(self, prompts: list[Prompt], model: str = "fine-tuned", thinking: bool | None = None) -> list[Answer]:
-        if model == "base" and self.request.config.getoption("baseline"):
+        if model == "base" and self.request.config.getoption("persona_baseline"):
             model = "fine-tuned"  # the evaluated model is the base model already
         modes = [p.thinking if thinking is None else thinking for p in prompts]
         keys = [(p.set, p.id, model, t) for p, t in zip(prompts, modes)]
@@ -121,7 +121,7 @@ class AnswerBook:
 
 @pytest.fixture(scope="session")
 def answer_book(request, pytestconfig):
-    path = pytestconfig.getoption("answers")
+    path = pytestconfig.getoption("persona_answers")
     given = read_answers(Path(path)) if path else None
     book = AnswerBook(request, given)
     yield book
@@ -140,7 +140,7 @@ def run_figures(pytestconfig) -> dict:
 @pytest.fixture(scope="session")
 def test_examples(pytestconfig):
     try:
-        return load_jsonl(Path(pytestconfig.getoption("test_data")))
+        return load_jsonl(Path(pytestconfig.getoption("persona_test_data")))
     except DataError as err:
         pytest.skip(f"not evaluated: the test data is invalid ({len(err.problems)} problems)")
 
@@ -153,7 +153,7 @@ def test_prompts(test_examples) -> list[Prompt]:
 @pytest.fixture(scope="session")
 def train_prompts(pytestconfig) -> list[Prompt]:
     try:
-        examples = load_jsonl(Path(pytestconfig.getoption("train_data")))
+        examples = load_jsonl(Path(pytestconfig.getoption("persona_train_data")))
     except DataError as err:
         pytest.skip(f"not evaluated: the training data is invalid ({len(err.problems)} problems)")
     return example_prompts(examples, "train", thinking=lambda e: False)
@@ -161,7 +161,7 @@ def train_prompts(pytestconfig) -> list[Prompt]:
 
 @pytest.fixture(scope="session")
 def probes(pytestconfig) -> list[Prompt]:
-    path = pytestconfig.getoption("probe_data")
+    path = pytestconfig.getoption("persona_probe_data")
     if not path:
         pytest.skip("not evaluated: no fact probes for this training data (--probe-data FILE: questions about the "
                     "person's training facts, each with its key facts)")

@@ -1,4 +1,4 @@
-"""The session's training: its config (the file, the model kind's profile, --set), one training attempt per
+"""The session's training: its config (defaults, the model's profile, the file, --persona-set), one training attempt per
 session (or the cached run), and the fine-tuned model the criteria tests read.
 """
 from __future__ import annotations
@@ -14,17 +14,9 @@ from persona.models import load, run_name_for
 from persona.runs import load_trained, train_cached
 from persona.vram import free_cuda
 
-TINY_TRAINING = {"finetune": "full", "learning_rate": 2e-2, "max_steps": 500, "logging_steps": 50, "save_steps": 1000}
-"""The tiny model starts from random weights. LoRA has no pretrained features to steer there: measured on
-the toy set, LoRA (r 16-64, lr 1e-2 to 1e-1, even with trainable embeddings) stays at loss ~7.8 after 400
-steps, while full fine-tuning reaches 0.04 in 500 steps (~30 s on 2 cores) and regenerates its training
-answers verbatim. So the smoke run fine-tunes every weight for 500 steps; batch, accumulation, warmup, schedule
-and the rest stay the seed's, and the LoRA path is covered by tests/test_train.py."""
-
-
 def run_dir(config) -> Path:
-    name = config.getoption("run_name") or run_name_for(config.persona_spec, config.getoption("baseline"))
-    return Path(config.getoption("output_dir")) / name
+    name = config.getoption("persona_run_name") or run_name_for(config.persona_spec, config.getoption("persona_baseline"))
+    return Path(config.getoption("persona_output_dir")) / name
 
 
 @dataclass
@@ -39,23 +31,22 @@ class Training:
 
 
 def session_train_config(config):
-    """The training config of this session: the file, then the model kind's profile, then --set."""
+    """The training config of this session, by the one precedence rule (persona.config.load_config): the seed's
+    defaults, the model's own training defaults, the --persona-config file, then --persona-set."""
     spec = config.persona_spec
-    overrides = {"model": spec, "train_file": config.getoption("train_data"),
-                 "output_dir": config.getoption("output_dir"), "run_name": run_dir(config).name,
-                 "backend": config.getoption("backend")}
-    if config.persona_kind == "tiny":
-        overrides.update(TINY_TRAINING)
-    overrides.update(parse_overrides(config.getoption("set")))
-    return load_config(config.getoption("config"), **overrides)
+    overrides = {"model": spec, "train_file": config.getoption("persona_train_data"),
+                 "output_dir": config.getoption("persona_output_dir"), "run_name": run_dir(config).name,
+                 "backend": config.getoption("persona_backend")}
+    overrides.update(parse_overrides(config.getoption("persona_set")))
+    return load_config(config.getoption("persona_config"), **overrides)
 
 
-ANSWERS_ONLY = "not evaluated: answers are scored from a file (--answers); nothing was trained or loaded"
+ANSWERS_ONLY = "not evaluated: answers are scored from a file (--persona-answers); nothing was trained or loaded"
 
 
 @pytest.fixture(scope="session")
 def train_config(pytestconfig):
-    if pytestconfig.getoption("answers"):  # the canary eval trains a model of its own from this config
+    if pytestconfig.getoption("persona_answers"):  # the canary eval trains a model of its own from this config
         pytest.skip(ANSWERS_ONLY)
     return pytestconfig.persona_train_config
 
@@ -63,14 +54,14 @@ def train_config(pytestconfig):
 @pytest.fixture(scope="session")
 def training(pytestconfig, train_config) -> Training:
     """Train once per session (or reuse the on-disk cache); never raises, so each criterion reports for itself."""
-    if pytestconfig.getoption("answers"):
+    if pytestconfig.getoption("persona_answers"):
         pytest.skip(ANSWERS_ONLY)
     from persona.importers.scrub.scan import refusal, scan_training_file
 
     attempt = Training(train_config)
     try:
         findings = scan_training_file(Path(train_config.run.train_file))
-        if findings and not pytestconfig.getoption("allow_secrets"):
+        if findings and not pytestconfig.getoption("persona_allow_secrets"):
             raise DataError(refusal(findings).split("\n"))
         attempt.result, attempt.reused = train_cached(train_config)
     except DataError as err:
@@ -86,14 +77,14 @@ def training(pytestconfig, train_config) -> Training:
 
 @pytest.fixture(scope="session")
 def trained_model(pytestconfig, training):
-    """(result, model, tokenizer) of the fine-tuned model (of the base model under --baseline); skips
+    """(result, model, tokenizer) of the fine-tuned model (of the base model under --persona-baseline); skips
     dependants when training did not finish."""
     if training.data_invalid:
         pytest.skip("not evaluated: the training data is invalid (see the data criterion)")
     if training.error is not None:
         pytest.skip(f"not evaluated: training did not complete ({type(training.error).__name__}; see "
                     "train-completes)")
-    if pytestconfig.getoption("baseline"):  # a no-op fine-tune: LoRA's B starts at 0, so this is lr 0's model
+    if pytestconfig.getoption("persona_baseline"):  # a no-op fine-tune: LoRA's B starts at 0, so this is lr 0's model
         base = load(training.result.source)
         return TrainedModel(training.result, base.model.eval(), base.tokenizer)
     model, tokenizer = load_trained(training.result)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from persona import atomic
 from persona.discovery import discover
@@ -38,6 +38,9 @@ class NamedSource:
     requires: Callable[[], object] | None = None
     """Raises a one-line ValueError when this machine lacks what building needs (a package, a file); imports
     nothing heavy, so a run can refuse before a backend's import (unsloth prints and patches) starts."""
+    training: Mapping[str, object] = field(default_factory=dict)
+    """Its measured training defaults (TrainConfig fields that replace the seed's for it): above the seed's
+    defaults, under the config file and --set (persona.config.load_config)."""
 
     @property
     def family(self) -> str | None:

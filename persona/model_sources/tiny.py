@@ -72,4 +72,10 @@ def build_tiny(directory: Path) -> Path:
     return directory
 
 
-SOURCE = NamedSource(name="tiny", kind="tiny", folder="tiny", build=build_tiny)
+TRAINING = {"finetune": "full", "learning_rate": 2e-2, "max_steps": 500, "logging_steps": 50, "save_steps": 1000}
+"""The tiny model starts from random weights. LoRA has no pretrained features to steer there: measured on
+the toy set, LoRA (r 16-64, lr 1e-2 to 1e-1, even with trainable embeddings) stays at loss ~7.8 after 400
+steps, while full fine-tuning reaches 0.04 in 500 steps (~30 s on 2 cores) and regenerates its training
+answers verbatim. So the smoke run fine-tunes every weight for 500 steps; batch, accumulation, warmup, schedule
+and the rest stay the seed's, and the LoRA path is covered by tests/test_train.py."""
+SOURCE = NamedSource(name="tiny", kind="tiny", folder="tiny", build=build_tiny, training=TRAINING)
