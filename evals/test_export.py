@@ -26,7 +26,7 @@ def export_reference(trained_model):
 
 @pytest.mark.criterion("export-agrees")
 @pytest.mark.parametrize("format_quant", EXPORTS, ids=lambda f: "-".join(f))
-def test_export_agrees(format_quant, trained_model, export_reference, criterion, tmp_path_factory, transcript):
+def test_export_agrees(criterion, format_quant, trained_model, export_reference, tmp_path_factory, transcript):
     from persona.export import export_gguf, export_merged
     from persona.export_check import check_run, thinking_gap
 
