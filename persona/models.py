@@ -196,6 +196,7 @@ def load(source: ModelSource | str, *, adapter: str | Path | None = None, device
     if adapter is not None:
         from peft import PeftModel
 
-        model = PeftModel.from_pretrained(model, str(adapter))
+        # peft puts the adapter's weights on the device it infers (CUDA when there is one), not the base's
+        model = PeftModel.from_pretrained(model, str(adapter), torch_device=device)
     model.eval()
     return Loaded(model, tokenizer, source)
