@@ -43,8 +43,9 @@ ANSWER_LEVEL = "memorization or coherence or style or fact_probes or thinking or
 """The evals that read answers only: scored from an answers file, nothing trains (their compression siblings
 need no model either)."""
 SEVERITY = {"PROCEED": 0, "INCOMPLETE": 1, "ADJUST": 2, "PIVOT": 3}
-TIMEOUT = 1800
-"""One real-weights session on 2 cores: training ~4-5 min, the generation passes a few minutes more."""
+TIMEOUT = 3000
+"""One real-weights session on 2 cores: the healthy one ran past 30 minutes once the canary's exposure, the
+export check and the speed figures joined it (training ~7 min, generation ~17 min)."""
 
 
 def _train_file(tmp_path, transform) -> str:
