@@ -170,11 +170,6 @@ def continuations(model, tokenizer, canaries: list[Canary], samples: int = SAMPL
             for i in range(len(canaries))]
 
 
-def complete(model, tokenizer, question: str, prefix: str, max_new_tokens: int = 48) -> str:
-    """Greedy continuation of the person's answer after `prefix` (thinking off, as trained)."""
-    return continuations(model, tokenizer, [Canary("", question, prefix, "")], 0, max_new_tokens)[0][0]
-
-
 POOLS = {"d": "0123456789", "u": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "l": "abcdefghijklmnopqrstuvwxyz"}
 
 
