@@ -21,7 +21,9 @@ from tests.helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.slow
 SMOKE_CRITERIA = {"data", "train-completes", "memorization", "compression", "canary-leak"}
-REAL_WEIGHTS_ONLY = {"coherence", "style", "facts", "thinking", "quality-kept", "loss-decreases", "fact-recall"}
+REAL_WEIGHTS_ONLY = {
+    "coherence", "style", "facts", "thinking", "quality-kept", "loss-decreases", "fact-recall", "export-agrees",
+}
 GPU_ONLY = {"vram-train", "vram-infer", "train-time"}
 
 
