@@ -32,7 +32,6 @@ import pytest
 from persona.chat import format_conversation
 from persona.criteria import ALL_KINDS
 from persona.importers import import_export
-from persona.models import kind_of
 from persona.train import train
 
 
@@ -349,9 +348,8 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
     train_file = tmp_path / "train.jsonl"
     train_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
                                   for r in _training_records(scrubbed_records)), encoding="utf-8")
-    kind = kind_of(train_config.run.model)
     config = train_config.replace(train_file=str(train_file), output_dir=str(tmp_path / "runs"), run_name="canary",
-                                  max_steps=STEPS[kind], logging_steps=10, save_steps=10_000)
+                                  max_steps=STEPS[criterion.kind], logging_steps=10, save_steps=10_000)
     started = time.perf_counter()
     run = train(config)
     train_s = time.perf_counter() - started

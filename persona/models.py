@@ -70,6 +70,12 @@ class ModelChoice:
     """The --model value evaluated."""
     plan_model: str
     """The plan's model: the one the user named, else DEFAULT_MODEL."""
+    kind: str
+    """The evaluated model's kind (kind_of), read once where the choice is made."""
+
+    def run_name(self, baseline: bool = False) -> str:
+        """Its run folder under models/ (run_name_for)."""
+        return run_name_for(self.model, baseline, kind=self.kind)
 
     @property
     def stand_in(self) -> bool:
@@ -81,9 +87,8 @@ class ModelChoice:
 def choose_model(requested: str, *, real_on_cpu: bool = True) -> ModelChoice:
     """The choice behind a --model value: a named model is the plan's model; `auto` means the plan's default,
     evaluated where CUDA can train it and stood in for by auto_model()'s pick elsewhere."""
-    if requested == "auto":
-        return ModelChoice(auto_model(real_on_cpu=real_on_cpu), DEFAULT_MODEL)
-    return ModelChoice(requested, requested)
+    model = auto_model(real_on_cpu=real_on_cpu) if requested == "auto" else requested
+    return ModelChoice(model, DEFAULT_MODEL if requested == "auto" else requested, kind_of(model))
 
 
 def auto_model(*, real_on_cpu: bool = True) -> str:
@@ -135,12 +140,12 @@ def kind_of(spec: str) -> str:
     return _kind_of(local) if local.is_dir() else "real"
 
 
-def run_name_for(spec: str, baseline: bool = False) -> str:
+def run_name_for(spec: str, baseline: bool = False, *, kind: str | None = None) -> str:
     """The default run folder under models/: `toy` for real weights named by hub id or directory (the plan's
     model), `toy-<name>` for a named real source (smollm2-135m, the CPU stand-in), `toy-tiny` / `toy-synthetic`
     otherwise, so neither a pipeline smoke nor a stand-in writes over the plan's run; `-baseline` when the base
-    model is scored in place."""
-    kind = kind_of(spec)
+    model is scored in place. `kind` is the spec's kind where the caller has it."""
+    kind = kind or kind_of(spec)
     if kind != "real":
         name = f"toy-{kind}"
     else:
@@ -148,18 +153,18 @@ def run_name_for(spec: str, baseline: bool = False) -> str:
     return name + ("-baseline" if baseline else "")
 
 
-def check_loadable(spec: str) -> None:
+def check_loadable(spec: str, *, kind: str | None = None) -> None:
     """ValueError in one line when this machine cannot load `spec` at all.
 
     Builds nothing (offline models are built when first used) and reads a real model's config only (a hub
     id may fetch that one small file), so a typo in --model is a usage error before any test or training
-    starts, never a verdict.
+    starts, never a verdict. `kind` is the spec's kind where the caller has it.
     """
     members = family_of(spec)
     if members and spec not in named_sources():
         known = ", ".join(member.name for member in members)
         raise ValueError(f"--model {spec!r}: unknown {spec.split(':', 1)[0]} model; known: {known}")
-    if kind_of(spec) != "real":
+    if (kind or kind_of(spec)) != "real":
         return
     source = resolve(spec)
     from transformers import AutoConfig

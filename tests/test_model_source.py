@@ -106,3 +106,21 @@ def test_a_new_model_source_is_one_module(toy_source, tmp_path):
     check_loadable("toy:zero")
     with pytest.raises(ValueError, match="unknown toy model 'one'; known: zero"):
         resolve("toy:one")
+
+
+@pytest.mark.parametrize("requested,cuda,model,plan,kind,run", [
+    ("auto", False, "smollm2-135m", "unsloth/Qwen3-1.7B", "real", "toy-smollm2-135m"),
+    ("auto", True, "unsloth/Qwen3-1.7B", "unsloth/Qwen3-1.7B", "real", "toy"),
+    ("tiny", False, "tiny", "tiny", "tiny", "toy-tiny"),
+    ("synthetic:qwen3-1.7b", True, "synthetic:qwen3-1.7b", "synthetic:qwen3-1.7b", "synthetic", "toy-synthetic"),
+])
+def test_a_model_choice_carries_its_kind_run_and_stand_in(monkeypatch, requested, cuda, model, plan, kind, run):
+    # --persona-model is read once (choose_model); the plugin, the CLI and the evals take kind and run from it
+    from persona import device
+    from persona.models import choose_model
+
+    monkeypatch.setattr(device, "cuda_available", lambda: cuda)
+    choice = choose_model(requested)
+    assert (choice.model, choice.plan_model, choice.kind, choice.run_name()) == (model, plan, kind, run)
+    assert choice.stand_in == (requested == "auto" and not cuda)
+    assert choice.run_name(baseline=True) == run + "-baseline"

@@ -57,7 +57,7 @@ def cmd_evaluate(args) -> int:
     import pytest
 
     from persona import device
-    from persona.models import SMOLLM2, check_loadable, choose_model, kind_of
+    from persona.models import SMOLLM2, check_loadable, choose_model
 
     choice = choose_model(args.model)
     model = choice.model
@@ -66,13 +66,13 @@ def cmd_evaluate(args) -> int:
               f"{choice.plan_model}; the decision about {choice.plan_model} stays INCOMPLETE, and what {SMOLLM2} "
               "measured is reported apart. Run on a CUDA GPU for the decision about the plan's model.")
     try:
-        check_loadable(model)
+        check_loadable(model, kind=choice.kind)
     except ValueError as err:
         return fail(f"persona evaluate: {err}")
     junit = Path(args.junit or f"models/evaluate-{model.replace('/', '_').replace(':', '_')}.junit.xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    marker = eval_marker(kind_of(model), device.cuda_available())
+    marker = eval_marker(choice.kind, device.cuda_available())
     options = [*sum((["--persona-set", s] for s in args.set), []),
                *sum((["--persona-threshold", t] for t in args.threshold), []),
                *(["--persona-report", args.report] if args.report else []),

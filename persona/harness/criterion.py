@@ -97,7 +97,7 @@ def criterion(request) -> CriterionCheck:
     if criterion_id is None:
         raise pytest.UsageError(f"{request.node.nodeid}: the criterion fixture needs @pytest.mark.criterion(id)")
     config = request.config
-    return CriterionCheck(request.node, config.persona_criteria[criterion_id], config.persona_kind)
+    return CriterionCheck(request.node, config.persona_criteria[criterion_id], config.persona_choice.kind)
 
 
 def criterion_of(item) -> str | None:
@@ -115,7 +115,7 @@ def pytest_runtest_setup(item):
 
 
 def _skip_unless_evaluable(item, record) -> None:
-    kind = item.config.persona_kind
+    kind = item.config.persona_choice.kind
     kinds = frozenset(item.get_closest_marker("criterion").kwargs.get("kinds") or record.kinds)
     if kind not in kinds:
         what = " or ".join(sorted(kinds)) if kinds != ALL_KINDS else "other"

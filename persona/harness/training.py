@@ -10,12 +10,12 @@ import pytest
 
 from persona.config import load_config, parse_overrides
 from persona.data import DataError
-from persona.models import load, run_name_for
+from persona.models import load
 from persona.runs import load_trained, train_cached
 from persona.vram import free_cuda
 
 def run_dir(config) -> Path:
-    name = config.getoption("persona_run_name") or run_name_for(config.persona_spec, config.getoption("persona_baseline"))
+    name = config.getoption("persona_run_name") or config.persona_choice.run_name(config.getoption("persona_baseline"))
     return Path(config.getoption("persona_output_dir")) / name
 
 
@@ -33,8 +33,7 @@ class Training:
 def session_train_config(config):
     """The training config of this session, by the one precedence rule (persona.config.load_config): the seed's
     defaults, the model's own training defaults, the --persona-config file, then --persona-set."""
-    spec = config.persona_spec
-    overrides = {"model": spec, "train_file": config.getoption("persona_train_data"),
+    overrides = {"model": config.persona_choice.model, "train_file": config.getoption("persona_train_data"),
                  "output_dir": config.getoption("persona_output_dir"), "run_name": run_dir(config).name,
                  "backend": config.getoption("persona_backend")}
     overrides.update(parse_overrides(config.getoption("persona_set")))
