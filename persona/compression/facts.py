@@ -81,7 +81,7 @@ COMPOUND_WORD = re.compile(r"[A-Za-z][a-z]*(?:-[a-z]+)+")
 CLAUSE_END = re.compile(r"(?<=[;:,)])\s+|\s+(?=[(—–]|-\s)")
 SENTENCE_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9£$€])|(?<=\?)\s+(?=\S)|\n+")
+    r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9£$€])|(?<=\?)\s+(?=\S)|(?<=\?)[,;]\s+|\n+")
 
 
 @dataclass(frozen=True)
