@@ -59,6 +59,20 @@ def _sentences(units: list[Unit]) -> dict[int, list[int]]:
     return by_sentence
 
 
+def _subject_words(text: str, facts: list) -> set[str]:
+    """What a sentence is about: its words outside its values and the cue's company. A value is cut out where
+    it is written, so a word that also stands alone stays ("checkout is defer_checkout_inline_geo"); a value
+    not found as written gives up its words."""
+    unfound: set[str] = set()
+    for key, _, words in facts:
+        spans = find_value_spans(text, key)
+        for start, end in reversed(spans):
+            text = f"{text[:start]} {text[end:]}"
+        if not spans:
+            unfound |= words
+    return content_words(text) - CUE_WORDS - unfound
+
+
 def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]:
     """Sentence index -> what it corrects, for every sentence that corrects a value of a kept unit
     (`kept`: unit indexes) stated in an earlier turn or an earlier sentence of the same message."""
@@ -69,7 +83,7 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
         new = [fact for i in members for fact in _strong(units[i])]
         if not new or not CUE.search(text):
             continue
-        subject = content_words(text) - CUE_WORDS - {w for i in members for _, _, ws in units[i].facts for w in ws}
+        subject = _subject_words(text, [fact for i in members for fact in units[i].facts])
         first = units[members[0]]
         best = None
         for j in words:
