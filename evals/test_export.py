@@ -3,7 +3,8 @@ file — and read back agrees with the run as trained, on the toy test prompts w
 
 Each export is loaded again (merged with transformers, GGUF with transformers' GGUF loader) and must carry
 the chat template persona trains with (it renders every prompt, `enable_thinking` on and off, as training
-did) and `<|im_end|>` as eos; its greedy answers share their first 64 tokens with the adapter's; its mean
+did) and `<|im_end|>` as eos; it ranks first nearly every one of the adapter's first 64 greedy tokens (fed its
+own rendering of the prompt and the adapter's tokens before each); its mean
 next-token KL from the adapter stays under the bar; and its thinking on/off shares stay with the adapter's.
 Bars: persona.criteria, from the smollm2-135m measurements in docs/calibration.md. Real weights only: random
 weights agree with anything that copies them.

@@ -52,7 +52,12 @@ class Reference:
 class ExportFigures:
     format: str
     agreement: float
-    """Mean over prompts and modes of the greedy prefix shared with the reference, as a share of its tokens."""
+    """Share of the reference's greedy tokens the export ranks first, fed its own rendering of the prompt (its
+    template and tokenizer) and the reference's tokens before each one (teacher-forced: one early near-tie does
+    not decide the rest of the answer, as it does in a free-running comparison)."""
+    greedy_prefix: float
+    """Mean over prompts and modes of the free-running greedy prefix shared with the reference, as a share of its
+    tokens (reported: a near-tie early in an answer sends the rest of it elsewhere, so it swings between runs)."""
     kl_mean: float
     """Mean KL(reference || export) of next-token distributions, nats, over the reference's generated tokens."""
     thinking_on: float
@@ -66,7 +71,8 @@ class ExportFigures:
     n: int
 
     def line(self) -> str:
-        return (f"{self.format}: greedy agreement {self.agreement:.3f} over {self.n} answers, mean KL "
+        return (f"{self.format}: next-token agreement {self.agreement:.3f} (greedy prefix {self.greedy_prefix:.3f})"
+                f" over {self.n} answers, mean KL "
                 f"{self.kl_mean:.5f} nats, thinking on {self.thinking_on:.2f} (adapter {self.reference_on:.2f}), "
                 f"off {self.thinking_off:.2f} (adapter {self.reference_off:.2f})"
                 + ("; " + "; ".join(self.problems) if self.problems else ""))
@@ -177,14 +183,15 @@ def compare(reference: Reference, export: Export) -> ExportFigures:
     found = problems(export, reference)
     texts = [render(export, c, t) or format_conversation(c, add_generation_prompt=True)
              for c, t in zip(reference.conversations, reference.modes)]
-    _, new_ids = greedy(export.model, export.tokenizer, texts, export.eos_id)
+    prompt_ids, new_ids = greedy(export.model, export.tokenizer, texts, export.eos_id)
     shares = [_shared_prefix(r, e) / len(r) if r else float(not e) for r, e in zip(reference.new_ids, new_ids)]
     texts = [export.tokenizer.decode(ids, skip_special_tokens=False) for ids in new_ids]
     ref_think = [_opens_think(text) for text in reference.texts]
     opened = [_opens_think(text) for text in texts]
     on, off = _split(opened, reference.modes)
     ref_on, ref_off = _split(ref_think, reference.modes)
-    return ExportFigures(export.format, sum(shares) / len(shares), kl_mean(reference, export.model),
+    return ExportFigures(export.format, next_token_agreement(reference, export.model, prompt_ids),
+                         sum(shares) / len(shares), kl_mean(reference, export.model),
                          _share(on), _share([not o for o in off]), _share(ref_on),
                          _share([not o for o in ref_off]), found, len(shares))
 
@@ -209,6 +216,22 @@ def _shared_prefix(a: list, b: list) -> int:
             break
         n += 1
     return n
+
+
+def next_token_agreement(reference: Reference, model, prompt_ids: list) -> float:
+    """Share of the reference's generated tokens that `model` ranks first, each fed `prompt_ids` (the export's own
+    rendering of the prompt) and the reference's tokens before it."""
+    import torch
+
+    hits, count = 0, 0
+    for prompt, new in zip(prompt_ids, reference.new_ids):
+        if not new:
+            continue
+        with torch.inference_mode():
+            top = model(torch.tensor([prompt + new])).logits[0, len(prompt) - 1:-1].argmax(-1)
+        hits += int((top == torch.tensor(new)).sum())
+        count += len(new)
+    return hits / count if count else math.nan
 
 
 def kl_mean(reference: Reference, model) -> float:
@@ -243,7 +266,7 @@ def reasons(figures: ExportFigures, criteria=None) -> list[str]:
 
     bars = (criteria or CRITERIA)["export-agrees"]
     found = list(figures.problems)
-    checks = [("agreement", figures.agreement, "greedy agreement"), ("kl_mean", figures.kl_mean, "mean KL"),
+    checks = [("agreement", figures.agreement, "next-token agreement"), ("kl_mean", figures.kl_mean, "mean KL"),
               ("thinking_gap", thinking_gap(figures), "thinking on/off off the adapter's by")]
     for name, measured, label in checks:
         bar = bars.threshold(name)

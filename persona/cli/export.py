@@ -1,7 +1,7 @@
 """`persona export RUN --format merged|gguf [--quant Q] --out DIR`: the trained persona for other runtimes.
 
 Writes the export, then reads it back and holds it to the run as trained on the toy test prompts
-(persona.export_check): greedy-token agreement over the first 64 tokens, mean next-token KL, the chat template
+(persona.export_check): next-token agreement on the adapter's first 64 greedy tokens, mean KL, the chat template
 and eos it carries, and the thinking switch on and off. Exit 0: written and agreeing; 1: written, but the
 round trip failed a bar (each reason printed); 2: bad input or a converter that is missing or failed (nothing
 written).
