@@ -46,6 +46,8 @@ def _national_ids(g):
         ("주민등록번호 {v}", f"{d(6)}-{g.rng.randint(1, 4)}{d(6)}"),
         ("身份证号 {v}", f"110101{g.rng.randint(1950, 2005)}0{g.rng.randint(1, 9)}1{d(1)}{d(3)}{g.rng.choice('0123456789X')}"),
         ("CNP {v}", f"{g.rng.randint(1, 6)}{d(12)}"),
+        ("NHS number {v}", f"{d(3)} {d(3)} {d(4)}"),
+        ("PPS no: {v}", f"{d(7)}{g.rng.choice(UPPER)}"),
     ]
 
 
@@ -72,6 +74,11 @@ def bip39_words(language: str = "english") -> list[str]:
     return Mnemonic(language).wordlist
 
 
+ELECTRUM_LIKE = ["pancake", "marigold", "kettle", "otter", "lantern", "juniper", "biscuit", "harbor", "velvet",
+                 "pepper", "meadow", "falcon", "cobalt", "saffron", "thistle", "walnut", "ember", "quartz"]
+"""Words outside the BIP39 lists, as a wallet with a list of its own would give."""
+
+
 def _mnemonics(g):
     g = _own(g, "_mnemonics")
     en, es = bip39_words(), bip39_words("spanish")
@@ -83,6 +90,7 @@ def _mnemonics(g):
         ("backup words:\n{v}", numbered),
         ("frase semilla: {v}", phrase(es, 12)),
         ("mnemonic = \"{v}\"", phrase(en, 18)),
+        ("electrum seed words: {v}", phrase(ELECTRUM_LIKE, 12)),
     ]
 
 
@@ -97,6 +105,10 @@ def _code_credentials(g):
         ("ENV[\"SMTP_PASSWORD\"] = \"{v}\"", pw),
         ("var cred = new NetworkCredential(\"svc\", \"{v}\");", pw),
         ("$env:DB_PASSWORD = \"{v}\"", pw),
+        ("<settings><server><password>{v}</password></server></settings>", pw),
+        ("CREATE USER app IDENTIFIED BY '{v}';", pw),
+        ("curl -u deploy:{v} https://ci.example.com/job/build", pw.replace("@", "x").replace(":", "x")),
+        ("Set-ADAccountPassword -NewPassword {v} -Reset", pw.replace("$", "s")),
         ("set -gx GITHUB_TOKEN {v}", key),
         ("\"client_secret\": \"{v}\",", key),
         ("\"private_key_id\": \"{v}\"", g.hexs(40)),
@@ -134,5 +146,8 @@ def innocent_rows(g) -> list[tuple[str, str]]:
         ("code_near_miss", "config.set('auth', 'password_policy', 'strict')"),
         ("code_near_miss", "System.setProperty(\"db.password.file\", \"/run/secrets/db\");"),
         ("code_near_miss", "$env:DB_PASSWORD = $null"),
+        ("code_near_miss", f"<max_tokens>{d(4)}</max_tokens> <password_policy>strict</password_policy>"),
+        ("code_near_miss", "New-ADUser -AccountPassword $pw -Enabled $true"),
+        ("phrase_near_miss", "recovery phrase is something you should write down on paper and keep offline"),
         ("code_near_miss", "\"client_id\": \"acme-web\", \"token_uri\": \"https://oauth2.example.com/token\""),
     ]

@@ -5,7 +5,8 @@ JSON (`"apiKey": "…"`), INI and TOML (`password = …`), `.netrc` (`machine h 
 URLs or DSNs with credentials (`redis://:pass@host`, an empty user included), command-line flags
 (`--password X`, `mysql -pX`, `sshpass -p X`), `.pgpass` lines (`host:port:db:user:password`), and code of
 any language (`define('DB_PASSWORD', '…')`, `os.Setenv("API_TOKEN", "…")`, `ConvertTo-SecureString "…"`,
-`NetworkCredential("svc", "…")`, `ENV MYSQL_ROOT_PASSWORD …`). A name with
+`NetworkCredential("svc", "…")`, `ENV MYSQL_ROOT_PASSWORD …`, `<password>…</password>`, SQL's
+`IDENTIFIED BY '…'`, `-Password …`, `curl -u user:…`). A name with
 PASS/PWD in it hides whatever it holds; a SECRET/TOKEN/KEY/AUTH name only a value that looks
 like a credential, so `primary_key: id` and `max_tokens=2048` stay.
 """
@@ -46,7 +47,7 @@ _PGPASS = re.compile(r"(?<![\w:/])[\w.-]+:\d{2,5}:[\w*.-]+:[\w*.-]+:(?P<value>[^
 # Code of any language: `define('DB_PASSWORD', '…')`, `os.Setenv("API_TOKEN", "…")`, `ENV["X_PASS"] = "…"`,
 # `config.set('db', 'password', '…')`, and the value after a name in Dockerfile/fish/csh/Windows env lines.
 _QUOTED = r"\"[^\"\n]*\"|'[^'\n]*'"
-_CALL_PAIR = re.compile(r"(?P<q>[\"'])(?P<name>[\w.:-]{2,60})(?P=q)[ \t]*(?:,|\][ \t]*=|\)[ \t]*=)[ \t]*(?P<value>"
+_CALL_PAIR = re.compile(r"(?P<q>[\"'])(?P<name>[\w.:-]{2,60})(?P=q)[ \t]*(?:,|[\])}][ \t]*(?:\|\|)?=)[ \t]*(?P<value>"
                         + _QUOTED + r")")
 _ENV_WORD = re.compile(r"(?m)^[ \t]*(?:ENV|setx|set[ \t]+-[gxU]+|setenv)[ \t]+(?P<name>" + _NAME
                        + r")[ \t]+(?P<value>" + _QUOTED + r"|[^\s\"'=]+)[ \t]*$")
@@ -55,7 +56,13 @@ _ENV_WORD = re.compile(r"(?m)^[ \t]*(?:ENV|setx|set[ \t]+-[gxU]+|setenv)[ \t]+(?
 _CREDENTIAL_CALL = re.compile(
     r"(?i)(?:\b(?:NetworkCredential|PSCredential|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|SetBasicAuth|PasswordAuthentication"
     r"|UsernamePasswordCredentials?|login|authenticate)|\bauth[ \t]*=)[ \t]*\([ \t]*(?:" + _QUOTED + r")[ \t]*,[ \t]*"
-    r"(?P<value>" + _QUOTED + r")|\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<plain>" + _QUOTED + r")")
+    r"(?P<value>" + _QUOTED + r")|\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<plain>" + _QUOTED + r")"
+    # SQL (`IDENTIFIED BY '…'`, `WITH PASSWORD '…'`), PowerShell (`-Password …`), keytool, openssl, curl -u
+    r"|(?i:\bIDENTIFIED[ \t]+BY(?:[ \t]+PASSWORD)?|\bPASSWORD)[ \t]+(?P<sql>" + _QUOTED + r")"
+    r"|(?i:[ \t]-(?:\w*Password|\w*Token|\w*Secret|ApiKey|(?:src|dest)?storepass|keypass)[ \t]+)(?P<flag>" + _QUOTED
+    + r"|[^\s\"'$(][^\s\"']*)|[ \t]-pass(?:in|out)[ \t]+pass:(?P<openssl>\S+)|\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t]+"
+    r"[\"']?[^\s:\"']+:(?P<curl>[^\s\"'@]+)")
+_XML_TAG = re.compile(r"<(?P<name>[\w.:-]+)>(?P<value>[^<\n]{3,200})</(?P=name)>")
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,20}://(?P<user>[^\s:/@]*):(?P<value>[^\s@/]+)@(?=[\w\[.-])")
 
@@ -148,15 +155,15 @@ def find_in_code(text: str) -> list[Redaction]:
     while (m := _CALL_PAIR.search(text, pos)) is not None:  # `'db', 'password', 'x'`: the value is a name too
         pairs.append(m)
         pos = m.start("value")
-    for m in [*pairs, *_ENV_WORD.finditer(text)]:
+    for m in [*pairs, *_ENV_WORD.finditer(text), *_XML_TAG.finditer(text)]:
         kind, (start, end) = name_kind(m.group("name")), _quoted_span(m, "value")
         value = text[start:end]
         if not kind or not value or is_reference(value):
             continue
-        if kind == "password" and len(value) >= 3 or looks_like_credential(value):
+        if kind == "password" and len(value) >= 3 or kind == "secret" and looks_like_credential(value):
             found.append(Redaction("password" if kind == "password" else "secret_assignment", start, end))
     for m in _CREDENTIAL_CALL.finditer(text):
-        start, end = _quoted_span(m, "value" if m.group("value") else "plain")
+        start, end = _quoted_span(m, next(g for g in ("value", "plain", "sql", "flag", "openssl", "curl") if m.group(g)))
         if end - start >= 3 and not is_reference(text[start:end]):
             found.append(Redaction("password", start, end))
     return found

@@ -28,9 +28,11 @@ _CUES_LATIN = (
     r"|codice\s+fiscale|tessera\s+sanitaria|steuer-?id|steueridentifikationsnummer|steuernummer"
     r"|sozialversicherungsnummer|svnr|sv-nummer|ahv(?:-nr)?|avs|personalausweis(?:nummer)?|ausweisnummer"
     r"|aadhaar|aadhar|pan|sin|nino|nhs\s+number|medicare|ssn|social\s+security(?:\s+number)?|tfn|ird"
-    r"|nric|mykad|hkid|teudat\s+zehut|id\s+no|resident\s+registration\s+number|my\s+number")
+    r"|nric|mykad|hkid|teudat\s+zehut|id\s+no|resident\s+registration\s+number|my\s+number|itin|pps|bvn|cnic"
+    r"|nik|ktp|emirates\s+id|iqama|rijksregisternummer|numéro\s+national|niss|permanent\s+account\s+number"
+    r"|voter\s+id|αφμ|amka|codigo\s+fiscal|número\s+de\s+contribuinte|nuit|personal\s+code")
 _CUES_CJK = r"주민등록번호|외국인등록번호|身份证号码|身份证|身分證|マイナンバー|個人番号|住民票コード|ИНН|СНИЛС|паспорт"
-_NUMBER_WORD = (r"(?:no\.?|nr\.?|n[º°o]\.?|number|num\.?|numer|nummer|numero|número|numéro|#|id|号码|号|번호"
+_NUMBER_WORD = (r"(?:no\.?|nr\.?|n[º°o]\.?|number|num\.?|numer|nummer|numero|número|numéro|#|id|card|kaart|号码|号|번호"
                 r"|is|was|ist|es|est|è|é|är|er|on|jest|je|:|：|=|-)")
 _GROUP = r"(?:[A-Za-z]{0,16}\d[A-Za-z0-9]*|[A-Z]{1,2}(?![a-z]))"
 VALUE = r"(?P<value>(?=[A-Za-z]{0,16}[ .-]?\d)" + _GROUP + r"(?:[ .\-/]" + _GROUP + r"){0,7})(?![\w])"
