@@ -34,7 +34,7 @@ _DE_NL = (r"\b(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø-]*(?:straße|strasse|str\.|w
           r"|Sokağı|utca|út))\s+\d{1,4}\s?[a-z]?(?:/\d{1,4})?\b")
 _FR = (r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|allée|quai"
        r"|cours|route|passage)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*" + _NAME + r"(?:[\s-]+" + _NAME + r")*")
-_ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza|Corso|Largo|Rua|Travessa"
+_ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza|Corso|Largo|Rua|Travessa"
              r"|Avenida|ul\.|al\.|pl\.|ulica|aleja|ulice|náměstí|nám\.|Strada|Str\.|Calea|Bulevardul|Rruga|Odos|Οδός)\s+(?:(?:de|del|la|las|los|dei|della|delle|degli|di|do|da|dos|das)\s+)*" + _NAME
              + r"(?:\s+" + _NAME + r")*,?\s+(?:n[º°o]\.?\s*)?\d{1,4}[A-Za-z]?\b")
 # Continental order, number after the street: "Baker Street 221B", "Rue de Rivoli 5".

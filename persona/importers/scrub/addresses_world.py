@@ -33,10 +33,12 @@ _NOT_AN_ADDRESS = re.compile(r"(?i)^(?:0x|[\w.+-]+@|https?://|www\.|\d{1,3}(?:\.
 _CJK = r"\u3005\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 _JP_POSTCODE = re.compile(r"〒[ \t]?\d{3}-?\d{4}(?:[ \t]*[" + _CJK + r"0-9０-９\-−ー－]+)?")
 # Chinese/Japanese: 都道府県/省市 … 区市町村 … then digits (北京市朝阳区建国路88号, 東京都渋谷区渋谷4-23-3);
+# Japanese without the prefecture, by its chome-ban-go numbers (渋谷区渋谷4-23-3);
 # Korean: 시/도 … 구/군 … 로/길 then the building number (서울특별시 강남구 테헤란로 152).
 _CJK_ADDRESS = re.compile(
     r"[" + _CJK + r"]{1,8}?(?:都|道|府|県|省|市|自治区)[" + _CJK + r"]{0,12}?(?:区|市|町|村|县|縣|郡)[" + _CJK
     + r"]{0,12}?[0-9０-９]+(?:[-−ー－の][0-9０-９]+)*(?:号|番地|番|丁目)?"
+    r"|[" + _CJK + r"]{1,8}(?:区|市|町|村|郡)[" + _CJK + r"]{0,10}\d{1,4}[-−ー－]\d{1,4}(?:[-−ー－]\d{1,4})?"
     r"|[\uac00-\ud7af]{1,8}(?:특별시|광역시|특별자치시|도|시)\s+[\uac00-\ud7af]{1,8}(?:구|군|시)\s+"
     r"(?:[\uac00-\ud7af]{1,8}(?:동|읍|면)\s+)?[\uac00-\ud7af0-9]{1,12}(?:로|길)\s*\d{1,5}(?:-\d{1,5})?(?:번길\s*\d+)?")
 

@@ -49,7 +49,7 @@ _PGPASS = re.compile(r"(?<![\w:/])[\w.-]+:\d{2,5}:[\w*.-]+:[\w*.-]+:(?P<value>[^
 _QUOTED = r"\"[^\"\n]*\"|'[^'\n]*'"
 _CALL_PAIR = re.compile(r"(?P<q>[\"'])(?P<name>[\w.:-]{2,60})(?P=q)[ \t]*(?:,|[\])}][ \t]*(?:\|\|)?=)[ \t]*(?P<value>"
                         + _QUOTED + r")")
-_ENV_WORD = re.compile(r"(?m)^[ \t]*(?:ENV|setx|set[ \t]+-[gxU]+|setenv)[ \t]+(?P<name>" + _NAME
+_ENV_WORD = re.compile(r"(?m)^[ \t]*(?:ENV|setx|set[ \t]+-[gxU]+|setenv|#[ \t]*define)[ \t]+(?P<name>" + _NAME
                        + r")[ \t]+(?P<value>" + _QUOTED + r"|[^\s\"'=]+)[ \t]*$")
 # Calls whose second argument is a password: `NetworkCredential("svc", "…")`, `auth=("u", "…")`,
 # `ConvertTo-SecureString "…"`.
@@ -61,7 +61,11 @@ _CREDENTIAL_CALL = re.compile(
     r"|(?i:\bIDENTIFIED[ \t]+BY(?:[ \t]+PASSWORD)?|\bPASSWORD)[ \t]+(?P<sql>" + _QUOTED + r")"
     r"|(?i:[ \t]-(?:\w*Password|\w*Token|\w*Secret|ApiKey|(?:src|dest)?storepass|keypass)[ \t]+)(?P<flag>" + _QUOTED
     + r"|[^\s\"'$(][^\s\"']*)|[ \t]-pass(?:in|out)[ \t]+pass:(?P<openssl>\S+)|\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t]+"
-    r"[\"']?[^\s:\"']+:(?P<curl>[^\s\"'@]+)")
+    r"[\"']?[^\s:\"']+:(?P<curl>[^\s\"'@]+)"
+    # tools whose password flag is a bare letter: only after the tool's name
+    r"|\b(?:redis-cli[^\n]*?[ \t]-a|sqlcmd[^\n]*?[ \t]-P|bcp[^\n]*?[ \t]-P|ssh-keygen[^\n]*?[ \t]-N"
+    r"|mongo(?:sh|dump|restore)?[^\n]*?[ \t]-p|ldap(?:search|add|modify|delete|passwd)[^\n]*?[ \t]-w"
+    r"|htpasswd[ \t]+-\w*b\w*[ \t]+\S+[ \t]+\S+|net[ \t]+user[ \t]+\S+)[ \t]+(?P<tool>" + _QUOTED + r"|[^\s\"'/*$][^\s\"']*)")
 _XML_TAG = re.compile(r"<(?P<name>[\w.:-]+)>(?P<value>[^<\n]{3,200})</(?P=name)>")
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,20}://(?P<user>[^\s:/@]*):(?P<value>[^\s@/]+)@(?=[\w\[.-])")
@@ -163,7 +167,7 @@ def find_in_code(text: str) -> list[Redaction]:
         if kind == "password" and len(value) >= 3 or kind == "secret" and looks_like_credential(value):
             found.append(Redaction("password" if kind == "password" else "secret_assignment", start, end))
     for m in _CREDENTIAL_CALL.finditer(text):
-        start, end = _quoted_span(m, next(g for g in ("value", "plain", "sql", "flag", "openssl", "curl") if m.group(g)))
+        start, end = _quoted_span(m, next(g for g in ("value", "plain", "sql", "flag", "openssl", "curl", "tool") if m.group(g)))
         if end - start >= 3 and not is_reference(text[start:end]):
             found.append(Redaction("password", start, end))
     return found
