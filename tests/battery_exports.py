@@ -153,6 +153,10 @@ class KindScore:
     examples: list = field(default_factory=list)
 
 
+IMPORTER_TEXT = {"notes": "Write a note about"}
+"""Words an importer writes itself (the notes prompt): a piece found there is no leak ('about' of a seed phrase)."""
+
+
 def _record_texts(records: list[dict]) -> list[str]:
     texts = []
     for record in records:
@@ -184,7 +188,7 @@ def _score_format(fmt: str, items: list, import_fn, scores: dict, innocent_kind:
                 score.examples.append(f"{fmt}: {item.text!r}")
             continue
         surrounding = item.text.replace(item.value, " ") + "\n" + line.question + "\n" + line.marker + "\n" \
-            + line.followup
+            + line.followup + "\n" + IMPORTER_TEXT.get(fmt, "")
         left = [p for p in item.pieces if p in output and p not in surrounding]
         if item.value in output:
             score.full += 1

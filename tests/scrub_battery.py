@@ -18,6 +18,7 @@ import string
 from dataclasses import dataclass, field
 
 from tests.battery_families import family_rows, thread_rows
+from tests.battery_world import innocent_rows as world_innocent_rows
 
 HALVES = {"tune": (0, 11), "test": (1, 29)}
 """Half name -> (template parity, seed)."""
@@ -395,4 +396,6 @@ def innocent(half: str = "test") -> list[Innocent]:
     for rep in range(4):
         g = _Gen(rng, n=rep)
         lines += [Innocent(kind, text) for i, (kind, text) in enumerate(_innocent_rows(g)) if i % 2 == parity]
+        if half == "tune":  # near misses of battery_world's families, which are tune families too
+            lines += [Innocent(kind, text) for kind, text in world_innocent_rows(g)]
     return lines

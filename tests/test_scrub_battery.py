@@ -9,10 +9,10 @@ from persona.importers.scrub.phones import FALLBACK_REGION, default_region
 from tests.battery_exports import run_battery
 from tests.battery_families import FAMILIES
 
-FAMILY_FULL_MAX = 0.26
-"""Full leaks allowed over the test half's rule-set families (battery_families.py): measured 25.0%
-(215 of 860: world addresses, config in other languages, other countries' IDs, wallets, gcloud key ids),
-so a regression shows; the goal stays <= 1%."""
+FAMILY_FULL_MAX = 0.03
+"""Full leaks allowed over the test half's rule-set families (battery_families.py): measured 2.3% (20 of
+860: a flat with its house number spelled out, 'flat 23, nine oak lane'), 25.0% before the national-ID,
+world-address, seed-phrase and code-credential rules, so a regression shows; the goal stays <= 1%."""
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,13 @@ Detectors, one module each, all returning spans over the original text:
   IP addresses (private ones too, every IPv6 notation);
 - `phones`: phonenumbers: possible numbers in international format, valid ones in national formats;
 - `addresses`: street addresses of the common European and US shapes (best effort);
+- `addresses_world`: the rest of the sentence after "address" in many languages, and Chinese,
+  Japanese and Korean addresses;
 - `ids`: document numbers after their cue (passport, licence, national ID), birth dates, MAC
   addresses, product keys and serial numbers;
+- `national_ids`: personal ID numbers of many countries after their name (CPF, PESEL, DNI, BSN,
+  Aadhaar, 주민등록번호…), and formatted ones whose python-stdnum checksum holds;
+- `mnemonics`: wallet seed phrases, 12 or more BIP39 words of one language in a row;
 - `safe`: digests, hashes, UUIDs and trace ids, which the soft detectors must leave alone.
 Spans are merged before replacing, so overlapping detectors never leave a fragment behind.
 
@@ -30,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import addresses, assignments, ids, keys, phones, pii, prose, safe
+from . import addresses, addresses_world, assignments, ids, keys, mnemonics, national_ids, phones, pii, prose, safe
 from .types import Redaction
 
 PLACEHOLDERS = {
@@ -118,7 +123,10 @@ def find_redactions(text: str, scrubber: Scrubber, asked: str = "") -> list[Reda
     found += pii.find(text, scrubber)
     found += phones.find(text, scrubber.phone)
     found += addresses.find(text)
+    found += addresses_world.find(text)
     found += ids.find(text)
+    found += national_ids.find(text)
+    found += mnemonics.find(text)
     kept = safe.drop_inside_safe(found, safe.spans(text), SOFT_KINDS)
     return _merge(kept)
 

@@ -19,16 +19,23 @@ _NAME = r"[A-ZÀ-Ý][\w'’.-]*"
 _STREET_EN = (r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace"
               r"|Square|Sq|Parkway|Pkwy|Highway|Hwy|Close|Crescent|Row|Gardens|Grove|Mews|Hill|Walk|Park")
 _UK_POSTCODE = r"(?:GIR 0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
-_TOWN_TAIL = (r"(?:,?\s*(?:Apt|Suite|Unit|Flat|#)\.?\s*\w+)?"
-              r"(?:,\s*(?:\d{4,5}\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+)?"
-              r"(?:,?\s*[A-Z]{2})?(?:\s+(?:\d{5}(?:-\d{4})?|" + _UK_POSTCODE + r"))?)?")
+_CA_POSTCODE = r"[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z] ?\d[A-CEGHJ-NPR-TV-Z]\d"
+# Postcodes before the town: DE/FR/IT/ES 5 digits, AT/CH/DK/BE 4, PL 00-000, BR 00000-000, NL 1234 AB, SE/CZ 123 45.
+_POSTCODE_FIRST = r"(?:[A-Z]{1,2}-)?(?:\d{5}-\d{3}|\d{2}-\d{3}|\d{4}\s?[A-Z]{2}(?=\s)|\d{3}\s\d{2}|\d{4,5})"
+_TOWN_TAIL = (r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?(?:,?\s*(?:Apt|Suite|Unit|Flat|#)\.?\s*\w+)?"
+              r"(?:,\s*(?:" + _POSTCODE_FIRST + r"\s+)?[A-ZÀ-ÝĀ-ŽА-ЯΑ-Ω][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+)?"
+              r"(?:,?\s*[A-Z]{2})?(?:\s+(?:\d{5}(?:-\d{4})?|" + _UK_POSTCODE + "|" + _CA_POSTCODE + r"))?)?")
 _EN = r"\b\d{1,5}[A-Za-z]?\s+(?:" + _NAME + r"\s+){1,4}(?:" + _STREET_EN + r")\b\.?"
-_DE_NL = (r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|stieg"
-          r"|straat|gracht|laan|plein|kade|singel|steeg)\s+\d{1,4}\s?[a-z]?\b")
+# Street word last, as one word or two ("Lindenhof", "Mariahilfer Straße"): German, Dutch, Nordic,
+# Finnish, Hungarian, Turkish; the house number may carry a door ("45/3").
+_DE_NL = (r"\b(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|stieg"
+          r"|pfad|markt|hof|feld|berg|straat|gracht|laan|plein|kade|singel|steeg|dijk|vej|gade|gatan|vägen|gata|väg"
+          r"|katu|tie|vei|veien)|[A-ZÄÖÜ][\wäöüß-]*\s(?:Straße|Strasse|Gasse|Weg|Platz|Allee|Ring|Damm|Caddesi|Sokak"
+          r"|Sokağı|utca|út))\s+\d{1,4}\s?[a-z]?(?:/\d{1,4})?\b")
 _FR = (r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|allée|quai"
        r"|cours|route|passage)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*" + _NAME + r"(?:[\s-]+" + _NAME + r")*")
-_ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza|Corso|Largo|Rua|Travessa"
-             r"|Avenida)\s+(?:(?:de|del|la|las|los|dei|della|delle|degli|di|do|da|dos|das)\s+)*" + _NAME
+_ES_IT_PT = (r"\b(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza|Corso|Largo|Rua|Travessa"
+             r"|Avenida|ul\.|al\.|pl\.|ulica|aleja|ulice|náměstí|nám\.|Strada|Str\.|Calea|Bulevardul|Rruga|Odos|Οδός)\s+(?:(?:de|del|la|las|los|dei|della|delle|degli|di|do|da|dos|das)\s+)*" + _NAME
              + r"(?:\s+" + _NAME + r")*,?\s+(?:n[º°o]\.?\s*)?\d{1,4}[A-Za-z]?\b")
 # Continental order, number after the street: "Baker Street 221B", "Rue de Rivoli 5".
 _NUMBER_AFTER = (r"\b(?:" + _NAME + r"\s+){1,3}(?:" + _STREET_EN + r")\s+\d{1,4}[A-Za-z]?\b"

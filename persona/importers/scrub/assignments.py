@@ -3,7 +3,10 @@
 The forms people paste: env files and shell (`export DB_PASS=…`), YAML (`POSTGRES_PASSWORD: "…"`),
 JSON (`"apiKey": "…"`), INI and TOML (`password = …`), `.netrc` (`machine h login u password p`)
 URLs or DSNs with credentials (`redis://:pass@host`, an empty user included), command-line flags
-(`--password X`, `mysql -pX`, `sshpass -p X`) and `.pgpass` lines (`host:port:db:user:password`). A name with
+(`--password X`, `mysql -pX`, `sshpass -p X`), `.pgpass` lines (`host:port:db:user:password`), and code of
+any language (`define('DB_PASSWORD', '…')`, `os.Setenv("API_TOKEN", "…")`, `ConvertTo-SecureString "…"`,
+`NetworkCredential("svc", "…")`, `ENV MYSQL_ROOT_PASSWORD …`, `<password>…</password>`, SQL's
+`IDENTIFIED BY '…'`, `-Password …`, `curl -u user:…`). A name with
 PASS/PWD in it hides whatever it holds; a SECRET/TOKEN/KEY/AUTH name only a value that looks
 like a credential, so `primary_key: id` and `max_tokens=2048` stay.
 """
@@ -41,6 +44,29 @@ _CLI_PASSWORD = re.compile(
     r"|\bsshpass\s+-p\s*|\blogin\b[^\n]*?\s-p\s+)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
 _XML_PAIR = re.compile(r"(?i)\b(?:key|name)\s*=\s*\"(?P<name>[^\"\n]+)\"\s+value\s*=\s*\"(?P<value>[^\"\n]+)\"")
 _PGPASS = re.compile(r"(?<![\w:/])[\w.-]+:\d{2,5}:[\w*.-]+:[\w*.-]+:(?P<value>[^\s:]+)")
+# Code of any language: `define('DB_PASSWORD', '…')`, `os.Setenv("API_TOKEN", "…")`, `ENV["X_PASS"] = "…"`,
+# `config.set('db', 'password', '…')`, and the value after a name in Dockerfile/fish/csh/Windows env lines.
+_QUOTED = r"\"[^\"\n]*\"|'[^'\n]*'"
+_CALL_PAIR = re.compile(r"(?P<q>[\"'])(?P<name>[\w.:-]{2,60})(?P=q)[ \t]*(?:,|[\])}][ \t]*(?:\|\|)?=)[ \t]*(?P<value>"
+                        + _QUOTED + r")")
+_ENV_WORD = re.compile(r"(?m)^[ \t]*(?:ENV|setx|set[ \t]+-[gxU]+|setenv|#[ \t]*define)[ \t]+(?P<name>" + _NAME
+                       + r")[ \t]+(?P<value>" + _QUOTED + r"|[^\s\"'=]+)[ \t]*$")
+# Calls whose second argument is a password: `NetworkCredential("svc", "…")`, `auth=("u", "…")`,
+# `ConvertTo-SecureString "…"`.
+_CREDENTIAL_CALL = re.compile(
+    r"(?i)(?:\b(?:NetworkCredential|PSCredential|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|SetBasicAuth|PasswordAuthentication"
+    r"|UsernamePasswordCredentials?|login|authenticate)|\bauth[ \t]*=)[ \t]*\([ \t]*(?:" + _QUOTED + r")[ \t]*,[ \t]*"
+    r"(?P<value>" + _QUOTED + r")|\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<plain>" + _QUOTED + r")"
+    # SQL (`IDENTIFIED BY '…'`, `WITH PASSWORD '…'`), PowerShell (`-Password …`), keytool, openssl, curl -u
+    r"|(?i:\bIDENTIFIED[ \t]+BY(?:[ \t]+PASSWORD)?|\bPASSWORD)[ \t]+(?P<sql>" + _QUOTED + r")"
+    r"|(?i:[ \t]-(?:\w*Password|\w*Token|\w*Secret|ApiKey|(?:src|dest)?storepass|keypass)[ \t]+)(?P<flag>" + _QUOTED
+    + r"|[^\s\"'$(][^\s\"']*)|[ \t]-pass(?:in|out)[ \t]+pass:(?P<openssl>\S+)|\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t]+"
+    r"[\"']?[^\s:\"']+:(?P<curl>[^\s\"'@]+)"
+    # tools whose password flag is a bare letter: only after the tool's name
+    r"|\b(?:redis-cli[^\n]*?[ \t]-a|sqlcmd[^\n]*?[ \t]-P|bcp[^\n]*?[ \t]-P|ssh-keygen[^\n]*?[ \t]-N"
+    r"|mongo(?:sh|dump|restore)?[^\n]*?[ \t]-p|ldap(?:search|add|modify|delete|passwd)[^\n]*?[ \t]-w"
+    r"|htpasswd[ \t]+-\w*b\w*[ \t]+\S+[ \t]+\S+|net[ \t]+user[ \t]+\S+)[ \t]+(?P<tool>" + _QUOTED + r"|[^\s\"'/*$][^\s\"']*)")
+_XML_TAG = re.compile(r"<(?P<name>[\w.:-]+)>(?P<value>[^<\n]{3,200})</(?P=name)>")
 _URL_CREDENTIALS = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,20}://(?P<user>[^\s:/@]*):(?P<value>[^\s@/]+)@(?=[\w\[.-])")
 
@@ -54,6 +80,8 @@ def name_pieces(name: str) -> list[str]:
 def name_kind(name: str) -> str | None:
     """'password' for a PASS/PWD name, 'secret' for a SECRET/TOKEN/KEY/AUTH one, None otherwise."""
     pieces = name_pieces(name)
+    if "".join(pieces).endswith(("privatekeyid", "secretid")):  # a service account's key id, vault's secret_id
+        return "secret"
     if not pieces or pieces[-1] in _NOT_SECRET_SUFFIX:
         return None
     if any(p in _PASSWORD_PIECES or p.endswith("password") for p in pieces):
@@ -119,6 +147,33 @@ def find_cli_passwords(text: str) -> list[Redaction]:
     return found + [Redaction("password", *m.span("value")) for m in _PGPASS.finditer(text)]
 
 
+def _quoted_span(m: re.Match, group: str) -> tuple[int, int]:
+    start, end = m.span(group)
+    return (start + 1, end - 1) if m.group(group)[:1] in "\"'" else (start, end)
+
+
+def find_in_code(text: str) -> list[Redaction]:
+    """A secret name's value in calls and env lines of code (see `_CALL_PAIR`, `_ENV_WORD`), and the
+    password argument of credential constructors."""
+    found, pairs, pos = [], [], 0
+    while (m := _CALL_PAIR.search(text, pos)) is not None:  # `'db', 'password', 'x'`: the value is a name too
+        pairs.append(m)
+        pos = m.start("value")
+    for m in [*pairs, *_ENV_WORD.finditer(text), *_XML_TAG.finditer(text)]:
+        kind, (start, end) = name_kind(m.group("name")), _quoted_span(m, "value")
+        value = text[start:end]
+        if not kind or not value or is_reference(value):
+            continue
+        if kind == "password" and len(value) >= 3 or kind == "secret" and looks_like_credential(value):
+            found.append(Redaction("password" if kind == "password" else "secret_assignment", start, end))
+    for m in _CREDENTIAL_CALL.finditer(text):
+        start, end = _quoted_span(m, next(g for g in ("value", "plain", "sql", "flag", "openssl", "curl", "tool") if m.group(g)))
+        if end - start >= 3 and not is_reference(text[start:end]):
+            found.append(Redaction("password", start, end))
+    return found
+
+
 def find(text: str) -> list[Redaction]:
-    """Every labelled secret: assignments, .netrc lines, CLI flags and URL credentials."""
-    return find_assignments(text) + find_netrc(text) + find_cli_passwords(text) + find_url_credentials(text)
+    """Every labelled secret: assignments, code, .netrc lines, CLI flags and URL credentials."""
+    return (find_assignments(text) + find_in_code(text) + find_netrc(text) + find_cli_passwords(text)
+            + find_url_credentials(text))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .national_ids import VALUE
 from .types import Redaction, trimmed
 
 _DOCUMENT_CUE = (r"passport|reisepass|passeport|pasaporte|passaporto|paspoort|driver'?s?\s+licen[cs]e|driving\s+licen[cs]e"
@@ -23,7 +24,7 @@ _DOCUMENT_CUE = (r"passport|reisepass|passeport|pasaporte|passaporto|paspoort|dr
 _NUMBER_WORDS = r"(?:[ \t]*(?:no\.?|nr\.?|number|num|#|nummer|numéro|número|id)){0,2}"
 _SEP = r"(?:[ \t]*(?:is|was|ist|est|es|è|:|=|-)?[ \t]*|[ \t]+)"
 _DOCUMENT = re.compile(r"(?i)(?<![\w-])(?:my|her|his|the|your)?[ \t]*(?:" + _DOCUMENT_CUE + r")(?![\w-])" + _NUMBER_WORDS
-                       + _SEP + r"(?P<value>[A-Z0-9](?:[A-Z0-9]|[ -](?=[A-Z0-9])){4,24})(?![\w-])")
+                       + _SEP + VALUE)
 _DATE = (r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
          r"|\d{1,2}(?:st|nd|rd|th)?\.?\s+[A-Za-zäéû]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
 _BIRTH = re.compile(r"(?i)(?<!\w)(?:born(?:\s+on)?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday(?:\s+is)?"
