@@ -50,12 +50,27 @@ def converter_dir() -> Path:
     return folder
 
 
+def trained_folder(run_dir: Path) -> Path:
+    """Where a run folder's weights are: the folder itself when it holds final/, else the training run its
+    config.json names (output_dir/run_name: the cached run that `persona evaluate` and the harness trained or
+    reused, which copy result.json and config.json into models/<run>/ and leave the weights in the cache)."""
+    if (run_dir / "final").is_dir():
+        return run_dir
+    try:
+        config = json.loads((run_dir / "config.json").read_text())
+        trained = Path(config["output_dir"]) / config["run_name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return run_dir
+    return trained if (trained / "final").is_dir() and (trained / "result.json").is_file() else run_dir
+
+
 def load_run(run_dir: Path):
-    """The TrainResult of a finished run folder (result.json and final/); ExportError otherwise."""
+    """The TrainResult of a finished run folder (result.json and final/, here or in the cached run its
+    config.json names); ExportError otherwise."""
     from persona.models import resolve
     from persona.train import TrainResult
 
-    run_dir = Path(run_dir)
+    run_dir = trained_folder(Path(run_dir))
     result_file = run_dir / "result.json"
     if not result_file.is_file() or not (run_dir / "final").is_dir():
         raise ExportError(f"{run_dir}: not a finished training run (needs result.json and final/)")
@@ -116,15 +131,17 @@ def _tokenizer(run):
     return AutoTokenizer.from_pretrained(str(run.adapter_dir))
 
 
-def export_gguf(run, out: Path, quant: str = "q8_0", *, model=None, timeout_s: int = 3600) -> Path:
-    """Write `<out>/<name>-<quant>.gguf` with llama.cpp's converter from a merged f32 copy; returns its path.
-    The converter writes the chat template and the eos/bos ids from the merged copy's tokenizer files."""
+def export_gguf(run, out: Path, quant: str = "q8_0", *, model=None, timeout_s: int = 3600,
+                name: str | None = None) -> Path:
+    """Write `<out>/<name>-<quant>.gguf` (name: the run folder's, by default) with llama.cpp's converter from a
+    merged f32 copy; returns its path. The converter writes the chat template and the eos/bos ids from the
+    merged copy's tokenizer files."""
     if quant not in GGUF_QUANTS:
         raise ExportError(f"--quant {quant}: the converter writes {', '.join(GGUF_QUANTS)}")
     converter = converter_dir()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"{run.run_dir.name}-{quant}.gguf"
+    target = out / f"{name or run.run_dir.name}-{quant}.gguf"
     partial = target.with_name(target.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="persona-merged-") as tmp:
         merged = export_merged(run, Path(tmp) / "merged", "f32", model=model)

@@ -10,6 +10,7 @@ base model instead of the fine-tune. The agreement and KL bars themselves come f
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,22 @@ def test_export_of_the_base_model_fails(small_run, reference, tmp_path):
     path = export_gguf(small_run, tmp_path, "f32", model=base)
     found = _reasons(small_run, path, reference)
     assert any("next-token agreement" in r for r in found), f"a base-model export must fail agreement: {found}"
+
+
+def test_a_run_folder_whose_weights_are_in_the_cache_exports_from_there(small_run, tmp_path):
+    # persona evaluate writes models/<run>/ with result.json and config.json; the weights stay in the cached run
+    # config.json names (output_dir/run_name), and export finds them there
+    from persona.export import load_run
+
+    copy = tmp_path / "toy-smollm2-135m"
+    copy.mkdir()
+    shutil.copyfile(small_run.run_dir / "result.json", copy / "result.json")
+    config = {"output_dir": str(small_run.run_dir.parent), "run_name": small_run.run_dir.name}
+    (copy / "config.json").write_text(json.dumps(config))
+    assert load_run(copy).run_dir == small_run.run_dir
+    (copy / "config.json").write_text(json.dumps({**config, "run_name": "gone"}))
+    with pytest.raises(ValueError, match="not a finished training run"):
+        load_run(copy)
 
 
 def test_cli_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):

@@ -36,11 +36,12 @@ def cmd_export(args) -> int:
     out = Path(args.out)
     try:
         run = load_run(Path(args.run))
+        name = Path(args.run).resolve().name  # the folder named, also where its weights are in the cache
         began = time.perf_counter()
         if args.format == "merged":
-            written = export_merged(run, out / f"{run.run_dir.name}-merged-{quant}", quant)
+            written = export_merged(run, out / f"{name}-merged-{quant}", quant)
         else:
-            written = export_gguf(run, out, quant)
+            written = export_gguf(run, out, quant, name=name)
     except ExportError as err:
         return fail(f"persona export: {err}", one_line=True)
     seconds = time.perf_counter() - began
