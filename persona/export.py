@@ -83,14 +83,19 @@ def load_run(run_dir: Path):
 
 
 def adapter_model(run):
-    """(model, tokenizer) of a run as trained, in fp32 on CPU: the base with its LoRA adapter unmerged (or the
-    fully fine-tuned model) — what every export is compared with."""
+    """(model, tokenizer) of a run as trained, in fp32 on the machine's device: the base with its LoRA adapter
+    unmerged (or the fully fine-tuned model) — what every export is compared with. On a CUDA machine that is the
+    GPU: once Unsloth has patched a model class in the process, that class's forward runs on CUDA only."""
+    import torch
+
+    from persona.device import default_device
     from persona.models import load
 
+    device = default_device()
     if (run.adapter_dir / "adapter_config.json").exists():
-        loaded = load(run.source, adapter=run.adapter_dir, device="cpu")
+        loaded = load(run.source, adapter=run.adapter_dir, device=device, dtype=torch.float32)
     else:
-        loaded = load(str(run.adapter_dir), device="cpu")
+        loaded = load(str(run.adapter_dir), device=device, dtype=torch.float32)
     return loaded.model.eval(), loaded.tokenizer
 
 

@@ -93,21 +93,25 @@ def gguf_metadata(path: Path) -> dict:
 
 
 def load_export(path: Path) -> Export:
-    """A merged folder or a .gguf file, loaded in fp32 on CPU with transformers."""
+    """A merged folder or a .gguf file, loaded in fp32 with transformers on the machine's device (where the
+    adapter it is compared with runs: see persona.export.adapter_model)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    path = Path(path)
+    from persona.device import default_device
+
+    path, device = Path(path), default_device()
     if path.is_file() and path.suffix == ".gguf":
         meta = gguf_metadata(path)
         model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32)
+        model = model.to(device)
         tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
         if tokenizer.pad_token is None:  # only batches need one, and the attention mask hides it
             tokenizer.pad_token = tokenizer.convert_ids_to_tokens(meta["pad_id"] or 0)
         return Export(path, "gguf", model.eval(), tokenizer, meta["chat_template"], meta["eos_id"])
     if not (path / "config.json").is_file():
         raise ValueError(f"{path}: neither a .gguf file nor a merged model folder (no config.json)")
-    model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32).eval()
+    model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32).to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(path))
     eos = model.generation_config.eos_token_id
     eos = eos[0] if isinstance(eos, list) and len(eos) == 1 else eos
@@ -154,7 +158,7 @@ def greedy(model, tokenizer, prompts: list[str], eos_id: int | None, max_new_tok
     prompt_ids, new_ids = [], []
     for start in range(0, len(prompts), batch_size):
         batch = tokenizer(prompts[start:start + batch_size], return_tensors="pt", padding=True,
-                          add_special_tokens=False)
+                          add_special_tokens=False).to(model.device)
         with torch.inference_mode():
             out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
                                  eos_token_id=eos_id if eos_id is not None else -1)
@@ -228,8 +232,8 @@ def next_token_agreement(reference: Reference, model, prompt_ids: list) -> float
         if not new:
             continue
         with torch.inference_mode():
-            top = model(torch.tensor([prompt + new])).logits[0, len(prompt) - 1:-1].argmax(-1)
-        hits += int((top == torch.tensor(new)).sum())
+            top = model(torch.tensor([prompt + new], device=model.device)).logits[0, len(prompt) - 1:-1].argmax(-1)
+        hits += int((top == torch.tensor(new, device=top.device)).sum())
         count += len(new)
     return hits / count if count else math.nan
 
@@ -242,10 +246,11 @@ def kl_mean(reference: Reference, model) -> float:
     for prompt, new in zip(reference.prompt_ids, reference.new_ids):
         if not new:
             continue
-        ids = torch.tensor([prompt + new])
+        ids = [prompt + new]
         with torch.inference_mode():
-            ref = reference.model(ids).logits[0, len(prompt) - 1:-1].float().log_softmax(-1)
-            got = model(ids).logits[0, len(prompt) - 1:-1].float().log_softmax(-1)
+            ref = reference.model(torch.tensor(ids, device=reference.model.device)).logits[0, len(prompt) - 1:-1]
+            got = model(torch.tensor(ids, device=model.device)).logits[0, len(prompt) - 1:-1]
+            ref, got = ref.float().log_softmax(-1), got.float().to(ref.device).log_softmax(-1)
         total += float((ref.exp() * (ref - got)).sum(-1).sum())
         count += len(new)
     return total / count if count else math.nan

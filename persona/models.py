@@ -188,14 +188,15 @@ def load_tokenizer(source: ModelSource):
     return AutoTokenizer.from_pretrained(source.path)
 
 
-def load(source: ModelSource | str, *, adapter: str | Path | None = None, device: str | None = None) -> Loaded:
-    """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU), with a LoRA adapter if given; a --model
-    value is resolved first, a ModelSource is used as it is."""
+def load(source: ModelSource | str, *, adapter: str | Path | None = None, device: str | None = None,
+         dtype=None) -> Loaded:
+    """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU) unless `dtype` says otherwise, with a LoRA
+    adapter if given; a --model value is resolved first, a ModelSource is used as it is."""
     from transformers import AutoModelForCausalLM
 
     source = source if isinstance(source, ModelSource) else resolve(source)
     device = device or persona.device.default_device()
-    dtype = persona.device.compute_dtype(device)
+    dtype = dtype or persona.device.compute_dtype(device)
     tokenizer = load_tokenizer(source)
     model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
     if adapter is not None:
