@@ -518,6 +518,17 @@ def test_a_later_correction_is_kept_and_marked(tok, correction, old_named):
     assert unmarked_corrections([{"role": "system", "content": summary}], facts) == []
 
 
+@pytest.mark.parametrize("subject", ["KYC", "the AGM"])
+def test_a_correction_whose_subject_is_itself_a_value_is_marked(tok, subject):
+    """An acronym or a capitalized name is read as a value, so such a subject has no words of its own to share:
+    a value both sentences name is the subject they share, and the correction is still tied to its fact."""
+    old = [U(f"Quick note for the plan: {subject} is on 14 May."), A("Noted."), *FILLER_TURNS,
+           U(f"Oh, one thing. Scratch that, {subject} moved to 21 May."), A("Okay."), *FILLER_TURNS]
+    summary = ledger_summarizer(tok)(old, budget_tokens=summary_budget(count_tokens(old, tok)))
+    [line] = [line for line in summary.splitlines() if "21 May" in line]
+    assert line.startswith("4 corrects 1: "), summary
+
+
 def test_a_value_about_another_thing_is_no_correction(tok, fixture_set):
     """A later sentence with a look-alike and a word like 'instead' or 'change' is not a correction:
     marking one would tell the reader a kept fact is stale (3 fixtures did, with 'instead' as a cue)."""

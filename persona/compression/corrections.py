@@ -84,6 +84,7 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
         if not new or not CUE.search(text):
             continue
         subject = _subject_words(text, [fact for i in members for fact in units[i].facts])
+        values = {key for i in members for key, _, _ in units[i].facts}
         first = units[members[0]]
         best = None
         for j in words:
@@ -98,7 +99,8 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             olds = [key for key, kind in _strong(earlier) if kind in fresh]
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced.
             olds.sort(key=lambda key: key in named)
-            shared = len(subject & words[j])
+            # A value both sentences name is a subject they share ("SSO", "the AGM"): it stays where it is.
+            shared = len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts})
             if shared >= MIN_SHARED and olds and (best is None or shared > best[0]):
                 best = (shared, earlier, olds[0])
         if best:
