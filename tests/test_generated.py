@@ -171,8 +171,8 @@ def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(update
     assert long["compression_ratio"] >= 0.9 and long["fact_retention"] >= 0.95, long
 
 
-@pytest.mark.xfail(strict=True, reason="not reached yet (docs/benchmarks.md): 2 substitutions, 12 corrections left "
-                                       "unmarked, 45.9% cut on short conversations of the updates test half")
+@pytest.mark.xfail(strict=True, reason="not reached yet (docs/benchmarks.md): 0 substitutions but 7 corrections left "
+                                       "unmarked, 47.9% cut on short conversations of the updates test half")
 def test_the_default_strategy_meets_every_goal_of_issue_21(updates_test_half):
     """No substitution, no unmarked correction, half the tokens cut on short conversations."""
     from persona.compression.evaluation import pooled
