@@ -88,14 +88,13 @@ def adapter_model(run):
     GPU: once Unsloth has patched a model class in the process, that class's forward runs on CUDA only."""
     import torch
 
-    from persona.device import default_device
     from persona.models import load
 
-    device = default_device()
+    # load() puts the model on the machine's device (persona.device.default_device) unless told otherwise
     if (run.adapter_dir / "adapter_config.json").exists():
-        loaded = load(run.source, adapter=run.adapter_dir, device=device, dtype=torch.float32)
+        loaded = load(run.source, adapter=run.adapter_dir, dtype=torch.float32)
     else:
-        loaded = load(str(run.adapter_dir), device=device, dtype=torch.float32)
+        loaded = load(str(run.adapter_dir), dtype=torch.float32)
     return loaded.model.eval(), loaded.tokenizer
 
 

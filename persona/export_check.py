@@ -103,8 +103,8 @@ def load_export(path: Path) -> Export:
     path, device = Path(path), default_device()
     if path.is_file() and path.suffix == ".gguf":
         meta = gguf_metadata(path)
-        model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32)
-        model = model.to(device)
+        model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name,
+                                                     dtype=torch.float32).to(device)
         tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
         if tokenizer.pad_token is None:  # only batches need one, and the attention mask hides it
             tokenizer.pad_token = tokenizer.convert_ids_to_tokens(meta["pad_id"] or 0)
