@@ -1,0 +1,161 @@
+"""Answer-level fact recall on real weights: what compression costs the answers, not only the context.
+
+    python scripts/bench_answer_recall.py [--model smollm2-135m] [--per-band 16] [--seed N] [--json FILE]
+
+The fine-tuned model of the harness's own training config (the toy set, the model's profile; the cached run
+when there is one, else it trains) answers each conversation's final question twice: from the compressed
+context (the default strategy, `--keep-last 1`, as the compression criteria run) and from the full
+conversation. Conversations: the 12 fixtures and `--per-band` conversations of each length band (short,
+medium, 80+ messages) of the updates set's test half, a set with assistant-stated facts, corrections and
+numeric look-alikes that the summarizer was never tuned on. Per set, per length band and per kind of fact:
+recall with compression / recall with the full conversation (persona.measures.quality.recall_ratio, values
+matched on word boundaries after normalization) and substitutions: answers that name a superseded value or a
+look-alike where the expected one is missing, with compression and without. A conversation whose full text
+does not fit the model's window (smollm2-135m reads 8,192 tokens; the longest updates conversations are ~10k)
+has no full-context answer to compare with: it is left out, and the count is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_compress import BANDS, fact_kinds  # noqa: E402
+
+
+def sample(conversations, per_band: int, seed: int) -> list:
+    """`per_band` conversations of each length band, drawn with `seed`."""
+    rng, chosen = random.Random(seed), []
+    for _, low, high in BANDS:
+        band = [c for c in conversations if low <= len(c.messages) <= high]
+        chosen += rng.sample(band, min(per_band, len(band)))
+    return chosen
+
+
+def context_tokens(tokenizer, messages) -> int:
+    from persona.chat import format_conversation
+
+    text = format_conversation(messages, add_generation_prompt=True, thinking=False)
+    return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def answer_pairs(model, tokenizer, conversations, contexts, batch_tokens: int) -> list[tuple[str, str]]:
+    """(answer from the compressed context, answer from the full conversation) per conversation, greedy; prompts of
+    similar length are decoded together, at most `batch_tokens` prompt tokens (padded) and 16 prompts a batch."""
+    from persona.harness.answers import BATCH_SIZE, MAX_NEW_TOKENS
+    from persona.infer import generate
+
+    prompts = [*contexts, *(c.full for c in conversations)]
+    sizes = [context_tokens(tokenizer, p) for p in prompts]
+    order = sorted(range(len(prompts)), key=sizes.__getitem__)
+    answers = [""] * len(prompts)
+    while order:
+        take = 1
+        while take < min(BATCH_SIZE, len(order)) and (take + 1) * sizes[order[take]] <= batch_tokens:
+            take += 1
+        batch, order = order[:take], order[take:]
+        made = generate(model, tokenizer, [prompts[i] for i in batch], thinking=False,
+                        max_new_tokens=MAX_NEW_TOKENS["compression"], batch_size=take, label="answers")
+        for i, generation in zip(batch, made):
+            answers[i] = generation.answer
+    return list(zip(answers[:len(contexts)], answers[len(contexts):]))
+
+
+def row(conversations, pairs) -> dict:
+    from persona.measures import quality
+
+    expected = [c.expected for c in conversations]
+    distractors = [[d["value"] for d in c.distractors] for c in conversations]
+    measured = quality.recall_ratio([a for a, _ in pairs], [b for _, b in pairs], expected)
+    return {"n": len(pairs), "ratio": round(measured.estimate, 3),
+            "interval": [round(measured.low, 3), round(measured.high, 3)],
+            "recall_compressed": round(measured.controls["compressed"], 3),
+            "recall_full": round(measured.controls["full"], 3),
+            "substitutions_compressed": quality.substitutions([a for a, _ in pairs], expected, distractors),
+            "substitutions_full": quality.substitutions([b for _, b in pairs], expected, distractors)}
+
+
+def breakdown(conversations, pairs) -> dict:
+    """Rows per length band and per kind of the facts each question asks for."""
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(conversations):
+        band = next(name for name, low, high in BANDS if low <= len(c.messages) <= high)
+        asked = [f for f in c.facts if f["value"] in c.expected]
+        kinds = {kind for f in asked for kind in fact_kinds(f)}
+        for key in [f"{band} messages", *sorted(kinds)]:
+            groups.setdefault(key, []).append(i)
+    return {key: row([conversations[i] for i in idx], [pairs[i] for i in idx]) for key, idx in groups.items()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="smollm2-135m")
+    parser.add_argument("--per-band", type=int, default=16, help="updates test-half conversations per length band")
+    parser.add_argument("--seed", type=int, default=0, help="which conversations are drawn from each band")
+    parser.add_argument("--batch-tokens", type=int, default=16384, help="padded prompt tokens decoded together")
+    parser.add_argument("--json", type=Path, help="write the figures and every answer here")
+    args = parser.parse_args(argv)
+
+    from persona import shipped
+    from persona.compression.evaluation import evaluate_case, load_conversations
+    from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
+    from persona.harness.answers import MAX_NEW_TOKENS
+    from persona.config import load_config
+    from persona.evalsets.updates import test_set
+    from persona.profiles import profile_for
+    from persona.runs import load_trained, train_cached
+    from persona.tokenizer import qwen3_tokenizer
+
+    sets = {"fixtures": load_conversations(shipped.CONVERSATIONS),
+            "updates test half": sample(test_set(), args.per_band, args.seed)}
+    qwen_tok = qwen3_tokenizer()
+    summarizer = resolve_summarizer(DEFAULT_STRATEGY, qwen_tok)
+    with tempfile.TemporaryDirectory() as out:
+        config = load_config(None, **{**profile_for(args.model), "model": args.model, "output_dir": out})
+        result, reused = train_cached(config)
+        print(f"{args.model}: fine-tuned run {'reused' if reused else 'trained'} ({result.run_dir.name})", flush=True)
+        model, tokenizer = load_trained(result)
+    figures, answers = {"model": args.model, "sets": {}}, []
+    for name, conversations in sets.items():
+        began = time.perf_counter()
+        contexts = [evaluate_case(c, summarizer, qwen_tok, keep_last=1).compressed.messages for c in conversations]
+        window = model.config.max_position_embeddings - MAX_NEW_TOKENS["compression"]
+        fits = [context_tokens(tokenizer, c.full) <= window for c in conversations]
+        if not all(fits):  # the full conversation would not fit the model's window: no reference to compare with
+            print(f"{name}: {fits.count(False)} conversations longer than {args.model}'s window ({window} tokens "
+                  "with room for the answer) are left out", flush=True)
+            conversations = [c for c, ok in zip(conversations, fits) if ok]
+            contexts = [x for x, ok in zip(contexts, fits) if ok]
+        pairs = answer_pairs(model, tokenizer, conversations, contexts, args.batch_tokens)
+        figures["sets"][name] = {**row(conversations, pairs), "by": breakdown(conversations, pairs),
+                                 "left_out_longer_than_window": fits.count(False),
+                                 "seconds": round(time.perf_counter() - began, 1)}
+        answers += [{"set": name, "conversation": c.name, "expected": c.expected, "compressed": a, "full": b}
+                    for c, (a, b) in zip(conversations, pairs)]
+    print(render(figures))
+    if args.json:
+        args.json.write_text(json.dumps({**figures, "answers": answers}, indent=1, ensure_ascii=False))
+    return 0
+
+
+def render(figures: dict) -> str:
+    lines = [f"answer-level recall, {figures['model']} fine-tune, compressed / full context", "",
+             "| set | rows | n | ratio [95%] | recall compressed / full | substitutions compressed / full |",
+             "|---|---|---|---|---|---|"]
+    for name, fig in figures["sets"].items():
+        for label, r in [("all", fig), *fig["by"].items()]:
+            lines.append(f"| {name} | {label} | {r['n']} | {r['ratio']:.2f} [{r['interval'][0]:.2f}, "
+                         f"{r['interval'][1]:.2f}] | {r['recall_compressed']:.2f} / {r['recall_full']:.2f} | "
+                         f"{r['substitutions_compressed']} / {r['substitutions_full']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
