@@ -1,7 +1,7 @@
 """Calibration of the quality criteria on real weights (smollm2-135m on CPU), through the harness itself.
 
     python scripts/calibrate.py [--seeds 3407 11 23] [--out docs/calibration.json] [--markdown docs/calibration-tables.md]
-                                [--work DIR] [--no-training-faults]
+                                [--work DIR] [--no-training-faults] [--cuda]
 
 1. The healthy fine-tune, once per training seed, and two training faults ((b) answers shuffled across prompts,
    (c) decisions with their reasoning stripped): `pytest evals -m cpu_real` on the answer-level criteria, each run
@@ -51,18 +51,18 @@ def answers_of(out: Path) -> Path:
     return found
 
 
-def generate_runs(out: Path, seeds: list[int], training_faults: bool = True) -> dict[str, Path]:
+def generate_runs(out: Path, seeds: list[int], training_faults: bool = True, cuda: bool = False) -> dict[str, Path]:
     runs = {}
     for seed in seeds:
         run_evals(out / f"healthy-{seed}", *MODEL, "--persona-set", f"seed={seed}", "-k", ANSWER_LEVEL, marker="cpu_real",
-                  timeout=TIMEOUT)
+                  timeout=TIMEOUT, cuda=cuda)
         runs[f"healthy seed {seed}"] = answers_of(out / f"healthy-{seed}")
     for name, transform in (("(b) shuffled answers", shuffled_answers), ("(c) reasoning stripped", reasoning_stripped)
                             ) if training_faults else ():
         folder = out / name.split()[0].strip("()")
         folder.mkdir(parents=True, exist_ok=True)
         run_evals(folder, *MODEL, "--persona-train-data", _train_file(folder, transform), "-k", ANSWER_LEVEL,
-                  marker="cpu_real", timeout=TIMEOUT)
+                  marker="cpu_real", timeout=TIMEOUT, cuda=cuda)
         runs[name] = answers_of(folder)
     return runs
 
@@ -75,9 +75,11 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="keep the runs here (default: a temporary folder)")
     parser.add_argument("--no-training-faults", dest="training_faults", action="store_false",
                         help="train the healthy seeds only, not faults (b) and (c)")
+    parser.add_argument("--cuda", action="store_true", help="train and generate on the GPU when there is one "
+                                                            "(default: the CPU, as the real-weights suite runs)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="calibrate-"))
-    runs = generate_runs(work, args.seeds, args.training_faults)
+    runs = generate_runs(work, args.seeds, args.training_faults, args.cuda)
     first = runs[f"healthy seed {args.seeds[0]}"]
     for fault in ["base", *sorted(FAULTS)]:
         label = "(a) base model (no-op fine-tune)" if fault == "base" else f"degenerate: {fault}"
