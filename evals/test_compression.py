@@ -14,8 +14,10 @@
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
 generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --persona-summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
-answer-level checks run on the fixtures, need real weights and are skipped, with that reason,
-under tiny or synthetic weights.
+answer-level checks run on the fixtures and the first 48 conversations of the updates test half
+(--persona-answer-conversations; persona/evalsets/updates.py: assistant-stated facts, corrections, look-alikes,
+6-300 messages; those longer than the model's window left out), need real weights and are skipped, with that
+reason, under tiny or synthetic weights.
 """
 from __future__ import annotations
 
@@ -72,9 +74,9 @@ def test_no_distractor_replaces_a_fact(compression_results, criterion, set_name)
 
 
 @pytest.fixture(scope="session")
-def compressed_answers(answer_book, compression_results, conversations, transcript):
-    """(answer with compression, answer without) per fixture conversation, from the fine-tuned model."""
-    contexts = [r.compressed.messages for r in compression_results["fixtures"]]
+def compressed_answers(answer_book, answer_conversations, answer_contexts, transcript):
+    """(answer with compression, answer without) per answer-level conversation, from the fine-tuned model."""
+    conversations, contexts = answer_conversations, answer_contexts
     prompts = [Prompt("compression", f"{c.name}:compressed", ctx, False) for c, ctx in zip(conversations, contexts)]
     prompts += [Prompt("compression", f"{c.name}:full", c.full, False) for c in conversations]
     both = [a.answer for a in answer_book.get(prompts)]
@@ -85,7 +87,8 @@ def compressed_answers(answer_book, compression_results, conversations, transcri
 
 
 @pytest.mark.criterion("fact-recall")
-def test_turn1_question_answered_after_compression(conversations, compressed_answers, criterion):
+def test_turn1_question_answered_after_compression(answer_conversations, compressed_answers, criterion):
+    conversations = answer_conversations
     expected = [c.expected for c in conversations]
     measured = quality.recall_ratio([a for a, _ in compressed_answers], [b for _, b in compressed_answers], expected)
     if measured.controls["full"] == 0:
@@ -99,8 +102,9 @@ def test_turn1_question_answered_after_compression(conversations, compressed_ans
 
 
 @pytest.mark.criterion("quality-kept")
-def test_answers_keep_values_and_style_with_compression(conversations, compressed_answers, style_profile,
+def test_answers_keep_values_and_style_with_compression(answer_conversations, compressed_answers, style_profile,
                                                          criterion):
+    conversations = answer_conversations
     flags = [quality.kept(a, b, c.expected, style_profile) for c, (a, b) in zip(conversations, compressed_answers)]
     lost = [c.name for c, ok in zip(conversations, flags) if not ok]
     criterion.judge(quality.share(flags, f"lost: {', '.join(lost)}"), "kept_share")

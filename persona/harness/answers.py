@@ -86,6 +86,10 @@ class AnswerBook:
             self._generate(missing, model)
         return [self.answers[k] for k in keys]
 
+    def has(self, set_name: str, prompt_id: str, model: str = "fine-tuned", thinking: bool = False) -> bool:
+        """Whether the answers file holds this answer."""
+        return (set_name, prompt_id, model, thinking) in (self.given or {})
+
     def _take_given(self, missing, model: str) -> None:
         absent = [p.id for p, t in missing if (p.set, p.id, model, t) not in self.given]
         if absent:

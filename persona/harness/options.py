@@ -9,6 +9,10 @@ from __future__ import annotations
 from persona.options import add_run_options
 from persona.shipped import TOY_DATA
 
+ANSWER_CONVERSATIONS = 48
+"""Updates test-half conversations the answer-level compression criteria ask about besides the 12 fixtures: at
+n = 12 their intervals decided nothing (docs/calibration.md)."""
+
 PREFIX = "--persona-"
 DEFAULTS: dict[str, object] = {}
 """dest -> default of every harness option, filled as they are added."""
@@ -52,6 +56,10 @@ def add_harness_options(parser) -> None:
              "e.g. tests.faults:identity_summarizer")
     add("keep-last", type=int, default=1,
         help="user/assistant exchanges kept verbatim before the question (default 1)")
+    add("answer-conversations", type=int, default=ANSWER_CONVERSATIONS, metavar="N",
+        help="conversations of the updates test half asked at answer level besides the 12 fixtures (fact-recall, "
+             f"quality-kept), a third per length band; those longer than the model's window are left out "
+             f"(default {ANSWER_CONVERSATIONS})")
 
 
 def asked(config) -> list[str]:
