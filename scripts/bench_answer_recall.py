@@ -7,10 +7,12 @@ when there is one, else it trains) answers each conversation's final question tw
 context (the default strategy, `--keep-last 1`, as the compression criteria run) and from the full
 conversation. Conversations: the 12 fixtures and `--per-band` conversations of each length band (short,
 medium, 80+ messages) of the updates set's test half, a set with assistant-stated facts, corrections and
-numeric look-alikes that the summarizer was never tuned on. Per set, per length band and per kind of fact:
-recall with compression / recall with the full conversation (persona.measures.quality.recall_ratio, values
-matched on word boundaries after normalization) and substitutions: answers that name a superseded value or a
-look-alike where the expected one is missing, with compression and without. A conversation whose full text
+numeric look-alikes that the summarizer was never tuned on. Per set, per length band and per kind of fact, as
+the fact-recall criterion measures it (persona.measures.quality.kept_recall; values matched on word boundaries
+after normalization): of the questions answered from the full conversation, the share still answered with
+compression, and the recall over all conversations with and without compression; and substitutions: answers
+that name a superseded value or a look-alike where the expected one is missing, with compression and without,
+and with compression where the full conversation was answered (the ones compression caused). A conversation whose full text
 does not fit the model's window (smollm2-135m reads 8,192 tokens; the longest updates conversations are ~10k)
 has no full-context answer to compare with: it is left out, and the count is printed.
 """
@@ -73,13 +75,18 @@ def row(conversations, pairs) -> dict:
 
     expected = [c.expected for c in conversations]
     distractors = [[d["value"] for d in c.distractors] for c in conversations]
-    measured = quality.recall_ratio([a for a, _ in pairs], [b for _, b in pairs], expected)
-    return {"n": len(pairs), "ratio": round(measured.estimate, 3),
+    compressed, full = [a for a, _ in pairs], [b for _, b in pairs]
+    measured = quality.kept_recall(compressed, full, expected)
+    answered = quality.answerable(full, expected)
+    return {"n": len(pairs), "answerable": measured.n, "kept": round(measured.estimate, 3),
             "interval": [round(measured.low, 3), round(measured.high, 3)],
             "recall_compressed": round(measured.controls["compressed"], 3),
             "recall_full": round(measured.controls["full"], 3),
-            "substitutions_compressed": quality.substitutions([a for a, _ in pairs], expected, distractors),
-            "substitutions_full": quality.substitutions([b for _, b in pairs], expected, distractors)}
+            "substitutions_compressed": quality.substitutions(compressed, expected, distractors),
+            "substitutions_full": quality.substitutions(full, expected, distractors),
+            "substitutions_caused": quality.substitutions([compressed[i] for i in answered],
+                                                          [expected[i] for i in answered],
+                                                          [distractors[i] for i in answered])}
 
 
 def breakdown(conversations, pairs) -> dict:
@@ -147,13 +154,13 @@ def main(argv=None) -> int:
 
 def render(figures: dict) -> str:
     lines = [f"answer-level recall, {figures['model']} fine-tune, compressed / full context", "",
-             "| set | rows | n | ratio [95%] | recall compressed / full | substitutions compressed / full |",
-             "|---|---|---|---|---|---|"]
+             "| set | rows | n | answered from full | still with compression [95%] | recall compressed / full | "
+             "substitutions compressed / full / caused |", "|---|---|---|---|---|---|---|"]
     for name, fig in figures["sets"].items():
         for label, r in [("all", fig), *fig["by"].items()]:
-            lines.append(f"| {name} | {label} | {r['n']} | {r['ratio']:.2f} [{r['interval'][0]:.2f}, "
+            lines.append(f"| {name} | {label} | {r['n']} | {r['answerable']} | {r['kept']:.2f} [{r['interval'][0]:.2f}, "
                          f"{r['interval'][1]:.2f}] | {r['recall_compressed']:.2f} / {r['recall_full']:.2f} | "
-                         f"{r['substitutions_compressed']} / {r['substitutions_full']} |")
+                         f"{r['substitutions_compressed']} / {r['substitutions_full']} / {r['substitutions_caused']} |")
     return "\n".join(lines)
 
 
