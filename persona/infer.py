@@ -34,17 +34,23 @@ class Throughput:
         return self.new_tokens / self.seconds if self.seconds else 0.0
 
 
+BATCH_TOKENS = 16384
+"""Padded prompt tokens decoded together at most: a batch of long conversations (the updates set's reach 8k
+tokens) would otherwise pad 16 of them to the longest and need tens of GB for attention on a CPU."""
+
+
 def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
              max_new_tokens: int = 256,
              batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
-             stats: list | None = None) -> list[Generation]:
+             stats: list | None = None, batch_tokens: int = BATCH_TOKENS) -> list[Generation]:
     """Answer each conversation (whose last message is the user's); greedy unless do_sample.
 
     Prompts are left-padded so a batch decodes together, whatever each one's thinking mode (`thinking` may be
-    one flag per conversation). On CUDA, greedy generation of a plain Qwen3 model runs persona.decode's
+    one flag per conversation); prompts of similar length go together, at most `batch_size` of them and
+    `batch_tokens` padded prompt tokens a batch (one prompt longer than that goes alone). Generations come
+    back in the order asked. On CUDA, greedy generation of a plain Qwen3 model runs persona.decode's
     static-cache CUDA graphs (transformers' generate otherwise). With `stats`, a Throughput per batch is
-    appended. A pass longer than a few seconds reports its decode steps with an ETA (persona.progress),
-    named `label`.
+    appended. A pass longer than a few seconds reports its decode steps with an ETA (persona.progress), `label`.
     """
     import torch
 
@@ -54,15 +60,16 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
     sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
     modes = _thinking_modes(thinking, len(conversations))
-    batches = range(0, len(conversations), batch_size)
+    prompts = [format_conversation(c, add_generation_prompt=True, thinking=t) for c, t in zip(conversations, modes)]
+    lengths = [len(ids) for ids in tokenizer(prompts, add_special_tokens=False)["input_ids"]]
+    batches = length_batches(lengths, batch_size, batch_tokens)
     shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
-    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})",
-                        len(batches) * max_new_tokens, unit="decode step", upper_bound=True)
-    out: list[Generation] = []
-    for number, start in enumerate(batches, 1):
-        prompts = [format_conversation(c, add_generation_prompt=True, thinking=t)
-                   for c, t in zip(conversations[start:start + batch_size], modes[start:start + batch_size])]
-        inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
+    progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})", len(batches) * max_new_tokens,
+                        unit="decode step", upper_bound=True)
+    out: list[Generation | None] = [None] * len(conversations)
+    for number, batch in enumerate(batches, 1):
+        inputs = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True,
+                           add_special_tokens=False).to(device)
         began = time.perf_counter()
         if decoder is not None:
             new = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=max_new_tokens,
@@ -75,12 +82,26 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             torch.cuda.synchronize()
         seconds = time.perf_counter() - began
         generations = _decoded(tokenizer, new, eos)
-        out += generations
+        for i, generation in zip(batch, generations):
+            out[i] = generation
         if stats is not None:
             stats.append(Throughput(sum(g.new_tokens for g in generations), seconds,
                                     "generate" if decoder is None else "static-graphs"))
     progress.finish()
     return out
+
+
+def length_batches(lengths: list[int], batch_size: int, batch_tokens: int) -> list[list[int]]:
+    """Indices of the prompts in batches: shortest first, each batch at most `batch_size` prompts and
+    `batch_tokens` tokens once padded to its longest (a single longer prompt makes a batch of its own)."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        batch = batches[-1] if batches else None
+        if batch and len(batch) < batch_size and (len(batch) + 1) * lengths[i] <= batch_tokens:
+            batch.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def _thinking_modes(thinking: bool | list[bool], n_conversations: int) -> list[bool]:

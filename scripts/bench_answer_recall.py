@@ -41,32 +41,15 @@ def sample(conversations, per_band: int, seed: int) -> list:
     return chosen
 
 
-def context_tokens(tokenizer, messages) -> int:
-    from persona.chat import format_conversation
-
-    text = format_conversation(messages, add_generation_prompt=True, thinking=False)
-    return len(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-
-def answer_pairs(model, tokenizer, conversations, contexts, batch_tokens: int) -> list[tuple[str, str]]:
-    """(answer from the compressed context, answer from the full conversation) per conversation, greedy; prompts of
-    similar length are decoded together, at most `batch_tokens` prompt tokens (padded) and 16 prompts a batch."""
+def answer_pairs(model, tokenizer, conversations, contexts) -> list[tuple[str, str]]:
+    """(answer from the compressed context, answer from the full conversation) per conversation, greedy, batched
+    as the harness batches them (persona.infer.generate: by length, under a token budget)."""
     from persona.harness.answers import BATCH_SIZE, MAX_NEW_TOKENS
     from persona.infer import generate
 
-    prompts = [*contexts, *(c.full for c in conversations)]
-    sizes = [context_tokens(tokenizer, p) for p in prompts]
-    order = sorted(range(len(prompts)), key=sizes.__getitem__)
-    answers = [""] * len(prompts)
-    while order:
-        take = 1
-        while take < min(BATCH_SIZE, len(order)) and (take + 1) * sizes[order[take]] <= batch_tokens:
-            take += 1
-        batch, order = order[:take], order[take:]
-        made = generate(model, tokenizer, [prompts[i] for i in batch], thinking=False,
-                        max_new_tokens=MAX_NEW_TOKENS["compression"], batch_size=take, label="answers")
-        for i, generation in zip(batch, made):
-            answers[i] = generation.answer
+    made = generate(model, tokenizer, [*contexts, *(c.full for c in conversations)], thinking=False,
+                    max_new_tokens=MAX_NEW_TOKENS["compression"], batch_size=BATCH_SIZE, label="answers")
+    answers = [g.answer for g in made]
     return list(zip(answers[:len(contexts)], answers[len(contexts):]))
 
 
@@ -106,14 +89,13 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--per-band", type=int, default=16, help="updates test-half conversations per length band")
     parser.add_argument("--seed", type=int, default=0, help="which conversations are drawn from each band")
-    parser.add_argument("--batch-tokens", type=int, default=16384, help="padded prompt tokens decoded together")
     parser.add_argument("--json", type=Path, help="write the figures and every answer here")
     args = parser.parse_args(argv)
 
     from persona import shipped
     from persona.compression.evaluation import evaluate_case, load_conversations
     from persona.compression.summarizers import DEFAULT_STRATEGY, resolve_summarizer
-    from persona.harness.answers import MAX_NEW_TOKENS
+    from persona.harness.compression import within_window
     from persona.config import load_config
     from persona.evalsets.updates import test_set
     from persona.profiles import profile_for
@@ -133,16 +115,16 @@ def main(argv=None) -> int:
     for name, conversations in sets.items():
         began = time.perf_counter()
         contexts = [evaluate_case(c, summarizer, qwen_tok, keep_last=1).compressed.messages for c in conversations]
-        window = model.config.max_position_embeddings - MAX_NEW_TOKENS["compression"]
-        fits = [context_tokens(tokenizer, c.full) <= window for c in conversations]
-        if not all(fits):  # the full conversation would not fit the model's window: no reference to compare with
-            print(f"{name}: {fits.count(False)} conversations longer than {args.model}'s window ({window} tokens "
-                  "with room for the answer) are left out", flush=True)
-            conversations = [c for c, ok in zip(conversations, fits) if ok]
-            contexts = [x for x, ok in zip(contexts, fits) if ok]
-        pairs = answer_pairs(model, tokenizer, conversations, contexts, args.batch_tokens)
+        readable = within_window(conversations, tokenizer, model.config.max_position_embeddings)
+        if len(readable) < len(conversations):  # no full-context answer to compare with: left out
+            print(f"{name}: {len(conversations) - len(readable)} conversations longer than {args.model}'s window "
+                  "are left out", flush=True)
+        left_out = len(conversations) - len(readable)
+        contexts = [x for c, x in zip(conversations, contexts) if c in readable]
+        conversations = readable
+        pairs = answer_pairs(model, tokenizer, conversations, contexts)
         figures["sets"][name] = {**row(conversations, pairs), "by": breakdown(conversations, pairs),
-                                 "left_out_longer_than_window": fits.count(False),
+                                 "left_out_longer_than_window": left_out,
                                  "seconds": round(time.perf_counter() - began, 1)}
         answers += [{"set": name, "conversation": c.name, "expected": c.expected, "compressed": a, "full": b}
                     for c, (a, b) in zip(conversations, pairs)]

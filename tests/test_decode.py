@@ -99,3 +99,14 @@ def test_unsupported_models_are_named():
     linear = loaded.model.model.layers[0].self_attn.q_proj
     linear.bias = torch.nn.Parameter(linear.weight.new_zeros(linear.out_features))
     assert unsupported(loaded.model) == "projections with a bias"
+
+
+def test_prompts_are_batched_by_length_under_the_token_budget_and_come_back_in_order():
+    from persona.infer import length_batches
+
+    lengths = [900, 10, 5000, 20, 30, 950, 40]
+    batches = length_batches(lengths, batch_size=3, batch_tokens=2000)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 2000) for b in batches)
+    assert [5000] in [[lengths[i] for i in b] for b in batches]  # longer than the budget: alone
+    assert [[lengths[i] for i in b] for b in batches][0] == [10, 20, 30]
