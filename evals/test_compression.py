@@ -14,7 +14,7 @@
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
 generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --persona-summarizer
 (default ledger, which needs no model, so they run on CPU with real Qwen3 token counts);
-answer-level checks run on the fixtures and the first 48 conversations of the updates test half
+answer-level checks run on the fixtures and, on a CUDA GPU, the first 48 conversations of the updates test half
 (--persona-answer-conversations; persona/evalsets/updates.py: assistant-stated facts, corrections, look-alikes,
 6-300 messages; those longer than the model's window left out), need real weights and are skipped, with that
 reason, under tiny or synthetic weights.

@@ -10,8 +10,9 @@ from persona.options import add_run_options
 from persona.shipped import TOY_DATA
 
 ANSWER_CONVERSATIONS = 48
-"""Updates test-half conversations the answer-level compression criteria ask about besides the 12 fixtures: at
-n = 12 their intervals decided nothing (docs/calibration.md)."""
+"""Updates test-half conversations the answer-level compression criteria ask about besides the 12 fixtures, on a
+CUDA GPU: at n = 12 their intervals decided nothing (docs/calibration.md). On CPU none by default: their full
+conversations (up to 8k tokens) cost smollm2-135m over 10 minutes of generation on 2 cores."""
 
 PREFIX = "--persona-"
 DEFAULTS: dict[str, object] = {}
@@ -56,10 +57,10 @@ def add_harness_options(parser) -> None:
              "e.g. tests.faults:identity_summarizer")
     add("keep-last", type=int, default=1,
         help="user/assistant exchanges kept verbatim before the question (default 1)")
-    add("answer-conversations", type=int, default=ANSWER_CONVERSATIONS, metavar="N",
+    add("answer-conversations", type=int, default=None, metavar="N",
         help="conversations of the updates test half asked at answer level besides the 12 fixtures (fact-recall, "
-             f"quality-kept), a third per length band; those longer than the model's window are left out "
-             f"(default {ANSWER_CONVERSATIONS})")
+             "quality-kept), a third per length band; those longer than the model's window are left out (default "
+             f"{ANSWER_CONVERSATIONS} on a CUDA GPU, none on CPU; from --persona-answers, those the file answers)")
 
 
 def asked(config) -> list[str]:
