@@ -4,9 +4,9 @@
   tokens over each set, turns older than the last exchange summarized.
 - `fact-recall` (ADJUST; PIVOT when no planted fact survives): facts planted in turns 1-2 are still
   in the compressed context, no distractor took a fact's place (a failure whatever the recall), and
-  (real weights) the model still answers the turn-1 question from the compressed context: of the questions it
-  answers from the full conversation, the share it still answers with compression (values matched as values,
-  persona.measures.values), and none of those answers names a look-alike in place of the fact.
+  (real weights) the model still answers the turn-1 question from the compressed context: recall with
+  compression over recall without (values matched as values, persona.measures.values), and where the full
+  conversation's answer had the fact, the compressed one never names a look-alike in its place.
 - `quality-kept` (ADJUST, real weights): the answer from the compressed context is an answer, keeps every value
   the answer from the full conversation had, and 80% of its closeness to the person's style; a share of the
   conversations, decided on its 95% interval.
@@ -91,12 +91,12 @@ def test_turn1_question_answered_after_compression(answer_conversations, compres
     conversations = answer_conversations
     expected = [c.expected for c in conversations]
     compressed, full = [a for a, _ in compressed_answers], [b for _, b in compressed_answers]
-    measured = quality.kept_recall(compressed, full, expected)
-    if measured.n == 0:
+    measured = quality.recall_ratio(compressed, full, expected)
+    if measured.controls["full"] == 0:
         pytest.skip("not evaluated: the model answers none of the turn-1 questions even from the full "
                     "conversation, so its answers cannot show what compression lost (see coherence, facts)")
-    # Judge compression, not the model: keep what the full conversation let it answer, and never trade it for a
-    # look-alike (a look-alike it also names from the full conversation is the model's doing, not compression's).
+    # Judge compression, not the model: keep a share of what the full conversation let it answer, and never trade
+    # a fact it answered from the full conversation for a look-alike (one it names there too is the model's doing).
     criterion.judge(measured, "answer_recall")
     answered = quality.answerable(full, expected)
     criterion.check(quality.substitutions([compressed[i] for i in answered], [expected[i] for i in answered],

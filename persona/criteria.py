@@ -191,10 +191,10 @@ CRITERIA: Mapping[str, Criterion] = _registry(
                   "facts_kept": Threshold(0.90, ">=", "of planted facts in the compressed context",
                                           pivot_if=("<=", 0.0)),
                   "substitutions": Threshold(0, "==", "facts replaced by a distractor"),
-                  "answer_recall": Threshold(0.80, ">=", "of the answers the full conversation allowed, still "
-                                                         "given with compression", pivot_if=("<=", 0.0)),
-                  "answer_substitutions": Threshold(0, "==", "of those, answers naming a look-alike instead of the "
-                                                             "fact")},
+                  "answer_recall": Threshold(0.80, ">=", "answer recall with compression / without",
+                                             pivot_if=("<=", 0.0)),
+                  "answer_substitutions": Threshold(0, "==", "answers naming a look-alike where the full "
+                                                             "conversation's answer had the fact")},
               kinds=REAL, version=3),
     Criterion("quality-kept", "answers with compression keep the values and the style of answers without", ADJUST,
               "Response quality: with vs without compression", {

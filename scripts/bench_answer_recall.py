@@ -8,9 +8,9 @@ context (the default strategy, `--keep-last 1`, as the compression criteria run)
 conversation. Conversations: the 12 fixtures and `--per-band` conversations of each length band (short,
 medium, 80+ messages) of the updates set's test half, a set with assistant-stated facts, corrections and
 numeric look-alikes that the summarizer was never tuned on. Per set, per length band and per kind of fact, as
-the fact-recall criterion measures it (persona.measures.quality.kept_recall; values matched on word boundaries
-after normalization): of the questions answered from the full conversation, the share still answered with
-compression, and the recall over all conversations with and without compression; and substitutions: answers
+the fact-recall criterion measures it (persona.measures.quality.recall_ratio; values matched on word boundaries
+after normalization): recall with compression / recall with the full conversation, how many questions the full
+conversation's answer got right and how many of those the compressed one kept; and substitutions: answers
 that name a superseded value or a look-alike where the expected one is missing, with compression and without,
 and with compression where the full conversation was answered (the ones compression caused). A conversation whose full text
 does not fit the model's window (smollm2-135m reads 8,192 tokens; the longest updates conversations are ~10k)
@@ -59,9 +59,11 @@ def row(conversations, pairs) -> dict:
     expected = [c.expected for c in conversations]
     distractors = [[d["value"] for d in c.distractors] for c in conversations]
     compressed, full = [a for a, _ in pairs], [b for _, b in pairs]
-    measured = quality.kept_recall(compressed, full, expected)
+    measured = quality.recall_ratio(compressed, full, expected)
     answered = quality.answerable(full, expected)
-    return {"n": len(pairs), "answerable": measured.n, "kept": round(measured.estimate, 3),
+    return {"n": len(pairs), "answerable": len(answered),
+            "kept": sum(quality.recall(compressed[i], expected[i]) == 1 for i in answered),
+            "ratio": round(measured.estimate, 3),
             "interval": [round(measured.low, 3), round(measured.high, 3)],
             "recall_compressed": round(measured.controls["compressed"], 3),
             "recall_full": round(measured.controls["full"], 3),
@@ -136,13 +138,14 @@ def main(argv=None) -> int:
 
 def render(figures: dict) -> str:
     lines = [f"answer-level recall, {figures['model']} fine-tune, compressed / full context", "",
-             "| set | rows | n | answered from full | still with compression [95%] | recall compressed / full | "
+             "| set | rows | n | ratio [95%] | recall compressed / full | answered from full, kept | "
              "substitutions compressed / full / caused |", "|---|---|---|---|---|---|---|"]
     for name, fig in figures["sets"].items():
         for label, r in [("all", fig), *fig["by"].items()]:
-            lines.append(f"| {name} | {label} | {r['n']} | {r['answerable']} | {r['kept']:.2f} [{r['interval'][0]:.2f}, "
+            lines.append(f"| {name} | {label} | {r['n']} | {r['ratio']:.2f} [{r['interval'][0]:.2f}, "
                          f"{r['interval'][1]:.2f}] | {r['recall_compressed']:.2f} / {r['recall_full']:.2f} | "
-                         f"{r['substitutions_compressed']} / {r['substitutions_full']} / {r['substitutions_caused']} |")
+                         f"{r['answerable']}, {r['kept']} | {r['substitutions_compressed']} / "
+                         f"{r['substitutions_full']} / {r['substitutions_caused']} |")
     return "\n".join(lines)
 
 
