@@ -142,8 +142,9 @@ def render(figures: dict) -> str:
              "substitutions compressed / full / caused |", "|---|---|---|---|---|---|---|"]
     for name, fig in figures["sets"].items():
         for label, r in [("all", fig), *fig["by"].items()]:
-            lines.append(f"| {name} | {label} | {r['n']} | {r['ratio']:.2f} [{r['interval'][0]:.2f}, "
-                         f"{r['interval'][1]:.2f}] | {r['recall_compressed']:.2f} / {r['recall_full']:.2f} | "
+            ratio = "no reference: nothing answered from the full conversation" if not r["recall_full"] else \
+                f"{r['ratio']:.2f} [{r['interval'][0]:.2f}, {r['interval'][1]:.2f}]"
+            lines.append(f"| {name} | {label} | {r['n']} | {ratio} | {r['recall_compressed']:.2f} / {r['recall_full']:.2f} | "
                          f"{r['answerable']}, {r['kept']} | {r['substitutions_compressed']} / "
                          f"{r['substitutions_full']} / {r['substitutions_caused']} |")
     return "\n".join(lines)
