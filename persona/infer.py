@@ -35,25 +35,26 @@ class Throughput:
 
 
 BATCH_TOKENS = 16384
-"""Padded prompt tokens decoded together at most: a batch of long conversations (the updates set's reach 8k
-tokens) would otherwise pad 16 of them to the longest and need tens of GB for attention on a CPU."""
+"""Padded prompt tokens decoded together at most: a batch of long conversations (the updates set's reach 10k
+tokens) would otherwise pad 16 of them to the longest and need tens of GB for attention on a CPU. On CUDA the
+static decoder rounds a batch up to 1/2/4/8/16 rows, so it may hold up to twice this."""
 
 
 def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
              max_new_tokens: int = 256,
              batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
              stats: list | None = None, batch_tokens: int = BATCH_TOKENS) -> list[Generation]:
-    """Answer each conversation (whose last message is the user's); greedy unless do_sample.
+    """Answer each conversation (whose last message is the user's), in the order asked; greedy unless do_sample.
 
-    Prompts are left-padded so a batch decodes together, whatever each one's thinking mode (`thinking` may be
-    one flag per conversation); prompts of similar length go together, at most `batch_size` of them and
-    `batch_tokens` padded prompt tokens a batch (one prompt longer than that goes alone). Generations come
-    back in the order asked. On CUDA, greedy generation of a plain Qwen3 model runs persona.decode's
-    static-cache CUDA graphs (transformers' generate otherwise). With `stats`, a Throughput per batch is
-    appended. A pass longer than a few seconds reports its decode steps with an ETA (persona.progress), `label`.
+    Prompts of similar length are left-padded and decoded together, whatever each one's thinking mode (`thinking`
+    may be a flag per conversation): at most `batch_size` prompts and `batch_tokens` padded tokens a batch. On CUDA,
+    greedy generation of a plain Qwen3 model runs persona.decode's static-cache CUDA graphs (transformers' generate
+    otherwise). `stats` gets a Throughput per batch. A long pass reports its decode steps with an ETA, `label`.
     """
     import torch
 
+    if not conversations:
+        return []
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
     eos = tokenizer.convert_tokens_to_ids(IM_END)

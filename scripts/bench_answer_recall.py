@@ -12,7 +12,7 @@ the fact-recall criterion measures it (persona.measures.quality.recall_ratio; va
 after normalization): recall with compression / recall with the full conversation, how many questions the full
 conversation's answer got right and how many of those the compressed one kept; and substitutions: answers
 that name a superseded value or a look-alike where the expected one is missing, with compression and without,
-and with compression where the full conversation was answered (the ones compression caused). A conversation whose full text
+and with compression where the full conversation's answer named the value compression lost (caused). A conversation whose full text
 does not fit the model's window (smollm2-135m reads 8,192 tokens; the longest updates conversations are ~10k)
 has no full-context answer to compare with: it is left out, and the count is printed.
 """
@@ -69,9 +69,7 @@ def row(conversations, pairs) -> dict:
             "recall_full": round(measured.controls["full"], 3),
             "substitutions_compressed": quality.substitutions(compressed, expected, distractors),
             "substitutions_full": quality.substitutions(full, expected, distractors),
-            "substitutions_caused": quality.substitutions([compressed[i] for i in answered],
-                                                          [expected[i] for i in answered],
-                                                          [distractors[i] for i in answered])}
+            "substitutions_caused": quality.substitutions_by_compression(compressed, full, expected, distractors)}
 
 
 def breakdown(conversations, pairs) -> dict:

@@ -93,16 +93,19 @@ def main(argv=None) -> int:
         results[label] = {"verdict": decision.verdict, "tests": junit_rows(folder / "junit.xml")}
         print(label, decision.verdict, flush=True)
     args.out.write_text(json.dumps(results, indent=1))
-    args.markdown.write_text(render(results))
+    args.markdown.write_text(render(results, args.cuda))
     print(f"wrote {args.out} and {args.markdown}")
     return 0
 
 
-def render(results: dict) -> str:
+def render(results: dict, cuda: bool = False) -> str:
     tests = sorted({t for r in results.values() for t in r["tests"]})
+    import os
+
     from persona.record import machine
 
-    lines = ["# Calibration tables", "", f"Written by `python scripts/calibrate.py` (smollm2-135m, {machine()}): "
+    where = machine() if cuda else f"CPU only, {os.cpu_count()} cores"  # without --cuda the runs hide any GPU
+    lines = ["# Calibration tables", "", f"Written by `python scripts/calibrate.py` (smollm2-135m, {where}): "
              "each cell is the estimate, its 95% interval and the outcome (pass / FAIL / undecided / skipped).", ""]
     for test in tests:
         lines += [f"## {test}", "", "| run | estimate | 95% interval | n | outcome |", "|---|---|---|---|---|"]

@@ -151,11 +151,11 @@ def test_fact_recall_weighs_what_compression_loses_against_what_it_gains():
 def test_a_look_alike_the_model_names_from_the_full_context_too_is_not_compressions_doing():
     expected, distractors = [["8443"], ["8443"]], [["18443"], ["18443"]]
     full, compressed = ["Port 18443.", "Port 8443."], ["Port 18443.", "Port 18443."]
-    answered = quality.answerable(full, expected)
-    assert answered == [1]
-    assert quality.substitutions([compressed[i] for i in answered], [expected[i] for i in answered],
-                                 [distractors[i] for i in answered]) == 1
+    assert quality.substitutions_by_compression(compressed, full, expected, distractors) == 1
     assert quality.substitutions(compressed, expected, distractors) == 2
+    # per value: the full answer named one of two facts, compression lost that one for a look-alike
+    assert quality.substitutions_by_compression(["Port 18443 in eu-west-1."], ["Port 8443."], [["8443", "dc-2"]],
+                                                [["18443"]]) == 1
 
 
 def test_generic_prompts_are_many_distinct_and_about_no_one():

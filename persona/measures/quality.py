@@ -156,6 +156,15 @@ def recall_ratio(compressed: list[str], full: list[str], expected: list[list[str
                        f"answered from the full context {len(answered)}, of them with compression too {kept}")
 
 
+def substitutions_by_compression(compressed: list[str], full: list[str], expected: list[list[str]],
+                                 distractors: list[list[str]]) -> int:
+    """Compressed-context answers that lost a value the full-context answer named and name a look-alike instead.
+    Swapping the arguments counts the same the other way, the control: a noisy model swaps some either way."""
+    return sum(any(contains_value(f, e) and not contains_value(c, e) for e in es)
+               and any(contains_value(c, d) for d in ds)
+               for c, f, es, ds in zip(compressed, full, expected, distractors))
+
+
 def substitutions(answers: list[str], expected: list[list[str]], distractors: list[list[str]]) -> int:
     """Answers that carry a look-alike value where an expected one is missing."""
     return sum(recall(a, e) < 1 and any(contains_value(a, d) for d in ds)
