@@ -7,10 +7,13 @@ healthy toy set, and planted faults that must each fail exactly the criteria the
 - (b) answers shuffled across prompts in the training data fails coherence (each answer is about another prompt);
 - (c) decision examples with their reasoning stripped fails thinking (and opens fewer think blocks than the
   healthy fine-tune), and data on the 15/15/30 mix, since no decision examples are left;
-- (d) the canaries put back after scrubbing fail canary-leak (a verbatim leak), and two or more of the secrets
-  come out of the model, verbatim or in part.
+- (d) secrets put into the training records after scrubbing come out of the model: the healthy run's own
+  canary eval inserts one of each kind after scrubbing (its positive controls), and two or more of them must
+  come out, verbatim or in part. (That the verdict then flips to PIVOT is checked on the tiny model, where the
+  canaries themselves are put back: tests/test_verdict.py. A second real-weights training to show it again
+  cost 7 minutes of CI.)
 
-Each fault runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass,
+Each fault that trains runs the criteria it targets plus data, train-completes and loss-decreases (which it must pass,
 but for (c)'s mix). Degenerate outputs (tests/degenerate.py: one answer for everything, the prompt echoed,
 another training answer, lorem ipsum, empty, a think block with no answer, a loop, every fact wrong) replace the
 healthy run's fine-tuned answers and are scored with --answers, no training: each must fail a quality criterion,
@@ -149,12 +152,8 @@ def test_decisions_without_reasoning_fail_thinking(tmp_path, healthy):
         "the fine-tune without reasoning examples opened as many think blocks as the healthy one")
 
 
-def test_canaries_put_back_after_scrubbing_come_out_of_the_model(tmp_path):
-    decision = run_evals(tmp_path, *MODEL, "-p", "tests.canaries_after_scrub", "-k", "test_canary",
-                         marker="cpu_real", timeout=TIMEOUT)
-    assert decision.failing == {"canary-leak": "pivot"} and decision.verdict == "PIVOT", decision.render()
-    from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.test]
-    assert [o.status for o in from_model] == ["failed"], "the secrets were in the training data, yet none came out"
-    measured = from_model[0].measured
-    verbatim, partial = int(re.search(r"leaked=(\d+)", measured)[1]), int(re.search(r"partial (\d+)", measured)[1])
-    assert verbatim + partial >= 2, f"only {verbatim + partial} of the secrets put back came out: {measured}"
+def test_secrets_put_in_after_scrubbing_come_out_of_the_real_model(healthy):
+    # The measure must be seen to catch a leak on these weights, not only on the tiny model that memorizes all.
+    [outcome] = [o for o in healthy.outcomes if "test_no_canary_leaks" in o.test]
+    caught, inserted = map(int, re.search(r"positive controls found (\d+) of (\d+)", outcome.measured).groups())
+    assert caught >= 2, f"only {caught} of the {inserted} secrets inserted after scrubbing came out: {outcome.measured}"

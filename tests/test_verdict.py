@@ -60,6 +60,16 @@ def test_planted_fault_flips_exactly_the_right_criteria(tmp_path, name, args, fa
     assert {"canary-leak", "compression", "coherence", "fact-recall"} <= set(decision.unmeasured_pivots)
 
 
+def test_canaries_put_back_after_scrubbing_flip_the_verdict_to_pivot(tmp_path):
+    # A pipeline that edits records after `persona data import` scrubbed them (tests/canaries_after_scrub.py):
+    # the canaries reach the training records, and the model's test must see them come out of the fine-tune too.
+    decision = run_evals(tmp_path, "-p", "tests.canaries_after_scrub", "-k", "test_canary")
+    # tiny stands in for the plan's model, so PIVOT is its own verdict; the plan's stays INCOMPLETE
+    assert decision.failing == {"canary-leak": "pivot"} and decision.own_verdict == "PIVOT", decision.render()
+    from_model = [o for o in decision.outcomes if "test_no_canary_leaks" in o.test]
+    assert [o.status for o in from_model] == ["failed"], "the secrets were in the training data, yet none came out"
+
+
 def test_invalid_dataset_skips_training_with_a_reason(tmp_path):
     decision = run_evals(tmp_path, "--persona-train-data", str(FIXTURES / "data/broken.jsonl"), "-k", "training or memor")
     assert "train-completes" in decision.not_evaluated and "invalid" in decision.not_evaluated["train-completes"]
