@@ -198,7 +198,7 @@ CRITERIA: Mapping[str, Criterion] = _registry(
                                                     why="a swap: an answer that lost a value the other context's "
                                                         "answer named, and names a look-alike instead; smollm2-135m "
                                                         "swaps 1-2 with compression and 3-4 without")},
-              kinds=REAL, version=3),
+              kinds=REAL, version=4),
     Criterion("quality-kept", "answers with compression keep the values and the style of answers without", ADJUST,
               "Response quality: with vs without compression", {
                   "kept_share": Threshold(0.75, ">=", "share of conversations whose answer keeps them",

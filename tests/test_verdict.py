@@ -191,6 +191,27 @@ def test_data():
     assert decision.verdict == "INCOMPLETE" and decision.not_evaluated["data"] == "no data here", decision.render()
 
 
+JUDGE_SETS = """
+from persona.measures import Measurement
+import pytest
+
+@pytest.mark.criterion("fact-recall", kinds=("tiny", "synthetic", "real"))
+def test_recall(criterion):
+    criterion.judge_sets({"fixtures": Measurement(*FIXTURES, 12), "updates": Measurement(1.4, 0.9, 4.6, 48)},
+                         "answer_recall")
+"""
+
+
+@pytest.mark.parametrize("fixtures,result", [((0.4, 0.16, 0.7), "failed (adjust)"), ((0.9, 0.5, 1.5), "undecided"),
+                                             ((1.0, 0.85, 1.3), "passed")], ids=["fails", "undecided", "passes"])
+def test_a_measure_on_several_sets_is_decided_by_the_worst(tmp_path, fixtures, result):
+    # Pooled, the updates set's gain (1.4 over 48 conversations) would carry the fixtures' loss past the bar.
+    decision = _run_plugin(tmp_path, JUDGE_SETS.replace("*FIXTURES", ", ".join(map(str, fixtures))))
+    assert decision.result_of("fact-recall") == result, decision.render()
+    if result != "passed":
+        assert "fixtures" in decision.render(), decision.render()
+
+
 def _run_plugin(tmp_path, source: str):
     """A real pytest session over one test file outside this repository (its own folder, no ini file, no
     conftest): the installed package's plugin (the pytest11 entry point) alone gives it the harness."""

@@ -75,11 +75,29 @@ class CriterionCheck:
             _append_property(props, "threshold", f"{label} {threshold.describe(self.kind)}")
             pytest.skip(f"undecided: {self.criterion.id} {label} {measured.estimate:.3g}, 95% interval "
                         f"{low:.3g}..{high:.3g} over n={measured.n} straddles the bar "
-                        f"({threshold.describe(self.kind)}): needs more prompts")
+                        f"({threshold.describe(self.kind)}): needs more prompts" + (f"; {detail}" if detail else ""))
         escalate = all(threshold.escalates(v) for v in (low, high))
         interval = f"95% interval {low:.3g}..{high:.3g}, n={measured.n}"
         self.check(low, name, shown=f"{measured.estimate:.4g}", pivot=escalate,
                    detail="; ".join(x for x in (interval, measured.detail, detail) if x))
+
+    def judge_sets(self, measured: dict, name: str, *, detail: str = "") -> None:
+        """Decide one measure taken on several sets by the worst of them: a set whose interval fails the bar
+        decides (the lowest estimate of those), else an undecided one, else they all pass. Pooling the sets would
+        let one set's gain hide another's loss. The other sets' figures go into the record's detail."""
+        threshold = self.criterion.threshold(name)
+
+        def standing(item):
+            low, high = item[1].low, item[1].high
+            passes = threshold.passes(low, self.kind) + threshold.passes(high, self.kind)
+            return passes, item[1].estimate if threshold.direction in (">=", ">") else -item[1].estimate
+
+        worst_set, worst = min(measured.items(), key=standing)
+        sets = ", ".join(f"{label} {m.estimate:.3g} [{m.low:.3g}, {m.high:.3g}] n={m.n}"
+                         for label, m in measured.items())
+        _append_property(self.item.user_properties, "sets", f"{name}: {sets}; decided on {worst_set}")
+        by_set = f"decided on {worst_set} of {sets}" if len(measured) > 1 else f"on {worst_set}"
+        self.judge(worst, name, detail="; ".join(x for x in (by_set, detail) if x))
 
 
 def _append_property(props: list, key: str, value: str) -> None:
