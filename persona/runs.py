@@ -61,8 +61,9 @@ def folder_digest(directory: Path) -> str:
 
 def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
     """Hash of the training data's bytes, the hyperparameters (whole), the model's identity (a local folder's
-    files, a named source's build key), persona's version and training code, and the library versions; where the
-    run is written is not in it. `source` is config.run.model resolved (here when not given)."""
+    files, a named source's build key), persona's version and training code, the library versions and the device
+    it trains on (a CPU run is fp32, a CUDA one 4-bit: not the same model); where the run is written is not in
+    it. `source` is config.run.model resolved (here when not given)."""
     source = source or resolve(config.run.model)
     model_id = source.spec + marker_of(Path(source.path)).get("key", "")
     local = Path(source.path)
@@ -71,7 +72,7 @@ def cache_key(config: TrainConfig, source: ModelSource | None = None) -> str:
     hashed = {**asdict(config.hparams), "model": source.spec}
     digest = hashlib.sha256()
     digest.update(Path(config.run.train_file).read_bytes())
-    persona = [_version("persona"), code_digest()]
+    persona = [_version("persona"), code_digest(), device.default_device()]
     digest.update(json.dumps([hashed, model_id, [_version(p) for p in _VERSIONED], persona],
                              sort_keys=True).encode())
     return digest.hexdigest()[:16]

@@ -109,6 +109,19 @@ def test_run_cache_key_follows_data_and_config(tmp_path):
     assert cache_key(base) != cache_key(toy)
 
 
+def test_run_cache_key_follows_the_device(monkeypatch):
+    # A CPU run (fp32) and a CUDA one (4-bit) of the same config are different models: neither may stand in.
+    from persona import device
+    from persona.runs import cache_key
+
+    config = TrainConfig.from_settings(model="tiny")
+    keys = set()
+    for name in ("cpu", "cuda"):
+        monkeypatch.setattr(device, "default_device", lambda name=name: name)
+        keys.add(cache_key(config))
+    assert len(keys) == 2
+
+
 def _another(value):
     """A different value of the same type (the key is computed without the config's checks)."""
     if isinstance(value, bool):
