@@ -28,6 +28,8 @@ class Throughput:
     seconds: float
     path: str = "generate"
     """"static-graphs" (persona.decode) or "generate" (transformers)."""
+    rows: int = 0
+    """Prompts decoded together in this batch."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -87,7 +89,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
             out[i] = generation
         if stats is not None:
             stats.append(Throughput(sum(g.new_tokens for g in generations), seconds,
-                                    "generate" if decoder is None else "static-graphs"))
+                                    "generate" if decoder is None else "static-graphs", len(batch)))
     progress.finish()
     return out
 

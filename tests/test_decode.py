@@ -110,3 +110,16 @@ def test_prompts_are_batched_by_length_under_the_token_budget_and_come_back_in_o
     assert all(len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 2000) for b in batches)
     assert [5000] in [[lengths[i] for i in b] for b in batches]  # longer than the budget: alone
     assert [[lengths[i] for i in b] for b in batches][0] == [10, 20, 30]
+
+
+def test_generate_returns_answers_in_the_order_asked_and_counts_each_batch(tiny):
+    from persona.infer import generate
+
+    model, tokenizer = tiny
+    asked = [[{"role": "user", "content": text}] for text in
+             ("What did you decide about the job offer in Berlin last spring, and why?", "Hi", "Where do you live?")]
+    stats = []
+    together = generate(model, tokenizer, asked, thinking=False, max_new_tokens=8, batch_size=2, stats=stats)
+    alone = [generate(model, tokenizer, [c], thinking=False, max_new_tokens=8)[0] for c in asked]
+    assert [g.text for g in together] == [g.text for g in alone]
+    assert sorted(s.rows for s in stats) == [1, 2] and generate(model, tokenizer, [], thinking=False) == []

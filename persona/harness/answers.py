@@ -72,7 +72,8 @@ class AnswerBook:
     def __init__(self, request, given: dict | None):
         self.request, self.given, self.answers = request, given, {}
         self.throughput: list[dict] = []
-        """One row per generation pass: set, model, thinking, batch, prompts, new tokens, seconds."""
+        """One row per generation pass: set, model, thinking, batch (the most prompts decoded together: fewer than
+        BATCH_SIZE where long prompts met the token budget), prompts, new tokens, seconds."""
 
     def get(self, prompts: list[Prompt], model: str = "fine-tuned", thinking: bool | None = None) -> list[Answer]:
         if model == "base" and self.request.config.getoption("persona_baseline"):
@@ -112,7 +113,7 @@ class AnswerBook:
                                 max_new_tokens=budget, batch_size=BATCH_SIZE,
                                 label=f"{part[0].set} prompts, {model}", stats=stats)
                 self.throughput.append({"set": part[0].set, "model": model, "thinking": on,
-                                        "batch": min(BATCH_SIZE, len(part)), "prompts": len(part),
+                                        "batch": max(s.rows for s in stats), "prompts": len(part),
                                         "new_tokens": sum(s.new_tokens for s in stats),
                                         "seconds": sum(s.seconds for s in stats)})
                 for p, g in zip(part, made):
