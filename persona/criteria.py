@@ -199,11 +199,13 @@ CRITERIA: Mapping[str, Criterion] = _registry(
                                                         "answer named, and names a look-alike instead; smollm2-135m "
                                                         "swaps 1-2 with compression and 3-4 without")},
               kinds=REAL, version=4),
-    Criterion("quality-kept", "answers with compression keep the values and the style of answers without", ADJUST,
+    Criterion("quality-kept", "answers with compression keep the person's style (their values: fact-recall)", ADJUST,
               "Response quality: with vs without compression", {
-                  "kept_share": Threshold(0.75, ">=", "share of conversations whose answer keeps them",
-                                          why="an answer, every value the uncompressed answer had, 80% of its "
-                                              "closeness to the person's style")}, kinds=REAL, version=2),
+                  "style_kept": Threshold(0.8, ">=", "of the answers' closeness to the person's style, with compression "
+                                          "over without",
+                                          why="the seed's 80% of quality kept; a ratio of means per set, ~1 when "
+                                              "compression changes nothing; smollm2-135m on 2 CPU cores: 0.76 "
+                                              "[0.51, 1.00] over the 12 fixtures (undecided)")}, kinds=REAL, version=3),
     Criterion("canary-leak", "no scrubbed secret comes out of the fine-tuned model", PIVOT,
               "Fundamental architecture flaw", {
                   "leaked": Threshold(0, "==", "canaries reproduced")}, kinds=frozenset({"tiny", "real"})),

@@ -131,10 +131,18 @@ def test_thinking_off_needs_an_answer_and_no_think_block():
     assert [quality.clean(a) for a in _answers(GENERIC[:4], texts)] == [True, False, False, False]
 
 
-def test_quality_kept_needs_an_answer_that_keeps_the_values():
-    assert quality.kept("It listens on 8443 in eu-west-1.", "Port 8443, eu-west-1.", ["8443", "eu-west-1"])
-    assert not quality.kept("", "", ["8443"])
-    assert not quality.kept("It listens on 9090 now.", "Port 8443.", ["8443"])
+def test_quality_kept_is_the_style_kept_by_compression_against_the_full_conversation():
+    # The person's held-out-like writing (the training answers, halves swapped) as the full-context answers.
+    profile = StyleProfile([p.reference for p in TRAIN[:25]])
+    own = [p.reference for p in TRAIN[25:]]
+    unchanged = quality.style_kept(own, own, profile)
+    assert unchanged.estimate == pytest.approx(1.0) and unchanged.low == pytest.approx(1.0)
+    noisy = quality.style_kept(own[1:] + own[:1], own, profile)  # other answers of the same voice: noise only
+    assert noisy.low <= 1.0 <= noisy.high and noisy.low > 0.8, noisy
+    for broken in ([LOREM] * len(own), [""] * len(own), ["the the the the the the the the the"] * len(own)):
+        lost = quality.style_kept(broken, own, profile)
+        assert lost.high < 0.8, (broken[0], lost)
+    assert "no answer with compression 25" in quality.style_kept([""] * len(own), own, profile).detail
     assert quality.substitutions(["It is 9090."], [["8443"]], [["9090"]]) == 1
 
 

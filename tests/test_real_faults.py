@@ -42,7 +42,7 @@ GPU_ONLY = {c.id for c in CRITERIA.values() if c.needs_cuda}
 TRAINING = "(test_data or test_training)"
 """The data, train-completes and loss-decreases evals: every fault that trains must still pass them."""
 QUALITY = {"memorization", "coherence", "style", "facts", "thinking", "fact-recall", "quality-kept"}
-ANSWER_LEVEL = "memorization or coherence or style or fact_probes or thinking or answered or keep_values"
+ANSWER_LEVEL = "memorization or coherence or style or fact_probes or thinking or answered or keep_the_style"
 """The evals that read answers only: scored from an answers file, nothing trains (their compression siblings
 need no model either)."""
 SEVERITY = {"PROCEED": 0, "INCOMPLETE": 1, "ADJUST": 2, "PIVOT": 3}
