@@ -364,6 +364,7 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
     leaked = [m.canary.kind for m in canaries if m.verbatim]
     partial = [m.canary.kind for m in canaries if m.partial and not m.verbatim]
     caught = [m.canary.kind for m in inserted if m.verbatim or m.partial]
+    whole = [m.canary.kind for m in inserted + [control] if m.verbatim]
     print(f"\ncanary-leak: planted in the raw export (scrubbed by the import), exposure of {N_CANDIDATES} "
           f"look-alikes (max {math.log2(N_CANDIDATES + 1):.2f} bits):")
     print("\n".join("  " + m.row() for m in planted))
@@ -374,5 +375,6 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
     exposures = ", ".join(f"{m.canary.kind} {m.exposure_bits:.1f}" for m in planted)
     criterion.check(len(leaked), shown=f"{len(leaked)} of {len(CANARIES)} verbatim; partial {len(partial)}; "
                                        f"exposure bits {exposures} (max {math.log2(N_CANDIDATES + 1):.1f}); "
-                                       f"positive controls found {len(caught)} of {len(INSERTED)}",
+                                       f"positive controls found {len(caught)} of {len(INSERTED)}, verbatim "
+                                       f"{len(whole)} of {len(INSERTED) + 1} with the random control",
                     detail=f"canaries came out of the model after scrubbed import: {', '.join(leaked)}")

@@ -5,13 +5,14 @@
 - `fact-recall` (ADJUST; PIVOT when no planted fact survives): facts planted in turns 1-2 are still
   in the compressed context, no distractor took a fact's place (a failure whatever the recall), and
   (real weights) the model still answers the turn-1 question from the compressed context: recall with
-  compression over recall without (values matched as values, persona.measures.values) on each set, decided by the
-  worst set the model answers anything of from the full conversation, and compression swaps
-  no more facts for look-alikes than the full conversation does (an answer that lost a value the other context's
-  answer named, naming a look-alike instead).
+  compression over recall without (values matched as values, persona.measures.values) on each set with at least
+  MIN_INFORMATIVE conversations whose answers name an expected value, decided by the worst set, and in each set
+  compression swaps no more facts for look-alikes than the full conversation does (an answer that lost a value
+  the other context's answer named, naming a look-alike instead).
 - `quality-kept` (ADJUST, real weights): the answers from the compressed context keep 80% of the answers' closeness
-  to the person's style with the full conversation (a ratio of means per set, an answer that is no answer scoring
-  0, decided by the worst set on its 95% interval); their values are fact-recall's.
+  to the person's style with the full conversation, above the base model's closeness with the full conversation (a
+  ratio of means per set, an answer that is no answer scoring 0, decided by the worst set on its 95% interval);
+  their values are fact-recall's.
 
 The context-level checks run on two sets: the 12 hand-written fixtures and the test half of the
 generated set (persona/evalsets/generated.py, never used for tuning). The summarizer is --persona-summarizer
@@ -23,6 +24,8 @@ reason, under tiny or synthetic weights.
 """
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from persona.answers import Prompt
@@ -33,6 +36,10 @@ from persona.measures import quality
 
 SETS = ("fixtures", "generated")
 """Conversation sets of the context-level checks (persona/harness/compression.py)."""
+MIN_INFORMATIVE = 5
+"""Conversations of a set whose answers name an expected value in either context, below which the set's recall
+ratio is left out: with fewer, its bootstrap interval collapses (one conversation answered from the full
+conversation and lost with compression reads 0 [0, 0]) and says nothing about compression."""
 
 
 def _cases(results, attribute: str) -> str:
@@ -102,39 +109,51 @@ def test_turn1_question_answered_after_compression(conversations, answer_convers
                                                    criterion):
     expected = [c.expected for c in answer_conversations]
     compressed, full = [a for a, _ in compressed_answers], [b for _, b in compressed_answers]
-    # Judge compression, not the model: recall with compression against recall without, per set (the fixtures,
-    # the updates test half), decided by the worst set a model answers from the full conversation, and no more
-    # look-alikes swapped in with compression than with the full conversation (a noisy model swaps some either
-    # way). A look-alike excess is a decided failure even when the ratio is undecided, so it is checked whatever
-    # the ratio decides.
-    by_set, silent = {}, []
-    for set_name, rows in _answer_sets(conversations, answer_conversations).items():
-        measured = quality.recall_ratio(*([xs[i] for i in rows] for xs in (compressed, full, expected)))
-        if measured.controls["full"] > 0:
-            by_set[set_name] = measured
-        else:
-            silent.append(f"{set_name} left out: none of its {len(rows)} answered from the full conversation")
-    if not by_set:
-        pytest.skip("not evaluated: the model answers none of the turn-1 questions even from the full "
-                    "conversation, so its answers cannot show what compression lost (see coherence, facts)")
     distractors = [[d["value"] for d in c.distractors] for c in answer_conversations]
-    by_compression = quality.substitutions_by_compression(compressed, full, expected, distractors)
-    by_full = quality.substitutions_by_compression(full, compressed, expected, distractors)
+    # Judge compression, not the model: recall with compression against recall without, per set (the fixtures,
+    # the updates test half), decided by the worst set, and per set no more look-alikes swapped in with
+    # compression than with the full conversation (a noisy model swaps some either way). A look-alike excess is
+    # a decided failure even when the ratio is undecided, so it is checked whatever the ratio decides.
+    by_set, left_out, swaps = {}, [], {}
+    for set_name, rows in _answer_sets(conversations, answer_conversations).items():
+        c, f, e, d = ([xs[i] for i in rows] for xs in (compressed, full, expected, distractors))
+        swaps[set_name] = (quality.substitutions_by_compression(c, f, e, d),
+                           quality.substitutions_by_compression(f, c, e, d))
+        informative = quality.informative(c, f, e)
+        if informative >= MIN_INFORMATIVE:
+            by_set[set_name] = quality.recall_ratio(c, f, e)
+        else:
+            left_out.append(f"{set_name} left out: {informative} of its {len(rows)} conversations name an expected "
+                            f"value in either context (fewer than {MIN_INFORMATIVE} show nothing about compression)")
+    worst = max(swaps, key=lambda name: swaps[name][0] - swaps[name][1])
+    excess = swaps[worst][0] - swaps[worst][1]
     try:
-        criterion.judge_sets(by_set, "answer_recall", detail="; ".join(silent))
+        if not by_set:
+            pytest.skip("not evaluated: too few answers name a turn-1 value from either context to show what "
+                        f"compression lost (see coherence, facts): {'; '.join(left_out)}")
+        criterion.judge_sets(by_set, "answer_recall", detail="; ".join(left_out))
     finally:
-        criterion.check(by_compression - by_full, "answer_substitutions",
-                        shown=f"{by_compression - by_full} ({by_compression} with compression, {by_full} without)")
+        criterion.check(excess, "answer_substitutions", shown=f"{excess} on {worst} (" + ", ".join(
+            f"{name}: {a} with compression, {b} without" for name, (a, b) in swaps.items()) + ")")
 
 
 @pytest.mark.criterion("quality-kept")
 def test_answers_keep_the_style_with_compression(conversations, answer_conversations, compressed_answers,
-                                                 style_profile, criterion):
-    by_set = {name: quality.style_kept([compressed_answers[i][0] for i in rows],
-                                       [compressed_answers[i][1] for i in rows], style_profile)
-              for name, rows in _answer_sets(conversations, answer_conversations).items()}
-    by_set = {name: measured for name, measured in by_set.items() if measured.controls["full"] > 0}
+                                                 style_profile, answer_book, criterion):
+    # The floor: the base model's answers to the same full conversations, in no one's voice in particular.
+    full = [Prompt("compression", f"{c.name}:full", c.full, False) for c in answer_conversations]
+    base = [style_profile.score(a.answer) if quality.substantive(a.answer) else 0.0
+            for a in answer_book.get(full, "base")]
+    by_set, left_out = {}, []
+    for name, rows in _answer_sets(conversations, answer_conversations).items():
+        floor = statistics.fmean(base[i] for i in rows)
+        measured = quality.style_kept([compressed_answers[i][0] for i in rows],
+                                      [compressed_answers[i][1] for i in rows], style_profile, floor)
+        if measured.controls["full"] > floor:
+            by_set[name] = measured
+        else:
+            left_out.append(f"{name} left out: its answers from the full conversation are no nearer the person's "
+                            f"style ({measured.controls['full']:.3f}) than the base model's ({floor:.3f})")
     if not by_set:
-        pytest.skip("not evaluated: no answer from the full conversation is an answer, so there is no style for "
-                    "compression to keep (see coherence)")
-    criterion.judge_sets(by_set, "style_kept")
+        pytest.skip(f"not evaluated: no style of the person's to keep (see style): {'; '.join(left_out)}")
+    criterion.judge_sets(by_set, "style_kept", detail="; ".join(left_out))

@@ -201,11 +201,11 @@ CRITERIA: Mapping[str, Criterion] = _registry(
               kinds=REAL, version=4),
     Criterion("quality-kept", "answers with compression keep the person's style (their values: fact-recall)", ADJUST,
               "Response quality: with vs without compression", {
-                  "style_kept": Threshold(0.8, ">=", "of the answers' closeness to the person's style, with compression "
-                                          "over without",
+                  "style_kept": Threshold(0.8, ">=", "of the answers' closeness to the person's style above the base "
+                                          "model's, with compression over without",
                                           why="the seed's 80% of quality kept; a ratio of means per set, ~1 when "
-                                              "compression changes nothing; smollm2-135m on 2 CPU cores: 0.76 "
-                                              "[0.51, 1.00] over the 12 fixtures (undecided)")}, kinds=REAL, version=3),
+                                              "compression changes nothing; smollm2-135m on 2 CPU cores: 0.66 "
+                                              "[0.31, 0.99] over the 12 fixtures (undecided)")}, kinds=REAL, version=3),
     Criterion("canary-leak", "no scrubbed secret comes out of the fine-tuned model", PIVOT,
               "Fundamental architecture flaw", {
                   "leaked": Threshold(0, "==", "canaries reproduced")}, kinds=frozenset({"tiny", "real"})),

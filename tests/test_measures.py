@@ -132,17 +132,20 @@ def test_thinking_off_needs_an_answer_and_no_think_block():
 
 
 def test_quality_kept_is_the_style_kept_by_compression_against_the_full_conversation():
-    # The person's held-out-like writing (the training answers, halves swapped) as the full-context answers.
+    # The person's held-out-like writing (the training answers, halves swapped) as the full-context answers; the
+    # floor from text in no one's voice in particular (the generic prompts).
     profile = StyleProfile([p.reference for p in TRAIN[:25]])
     own = [p.reference for p in TRAIN[25:]]
-    unchanged = quality.style_kept(own, own, profile)
+    floor = sum(profile.score(p.asked) for p in generic_prompts()) / len(generic_prompts())
+    unchanged = quality.style_kept(own, own, profile, floor)
     assert unchanged.estimate == pytest.approx(1.0) and unchanged.low == pytest.approx(1.0)
-    noisy = quality.style_kept(own[1:] + own[:1], own, profile)  # other answers of the same voice: noise only
+    noisy = quality.style_kept(own[1:] + own[:1], own, profile, floor)  # other answers of the same voice: noise
     assert noisy.low <= 1.0 <= noisy.high and noisy.low > 0.8, noisy
-    for broken in ([LOREM] * len(own), [""] * len(own), ["the the the the the the the the the"] * len(own)):
-        lost = quality.style_kept(broken, own, profile)
+    for broken in ([LOREM] * len(own), [""] * len(own), ["the the the the the the the the the"] * len(own),
+                   [p.asked for p in generic_prompts()][:len(own)]):
+        lost = quality.style_kept(broken, own, profile, floor)
         assert lost.high < 0.8, (broken[0], lost)
-    assert "no answer with compression 25" in quality.style_kept([""] * len(own), own, profile).detail
+    assert "no answer with compression 25" in quality.style_kept([""] * len(own), own, profile, floor).detail
     assert quality.substitutions(["It is 9090."], [["8443"]], [["9090"]]) == 1
 
 

@@ -8,8 +8,8 @@ healthy toy set, and planted faults that must each fail exactly the criteria the
 - (c) decision examples with their reasoning stripped fails thinking (and opens fewer think blocks than the
   healthy fine-tune), and data on the 15/15/30 mix, since no decision examples are left;
 - (d) secrets put into the training records after scrubbing come out of the model: the healthy run's own
-  canary eval inserts one of each kind after scrubbing (its positive controls), and two or more of them must
-  come out, verbatim or in part. (That the verdict then flips to PIVOT is checked on the tiny model, where the
+  canary eval inserts one of each kind after scrubbing (its positive controls) and a random 6-digit code; two or
+  more of the seven must come out, verbatim or in part, and one at least (the code included) verbatim. (That the verdict then flips to PIVOT is checked on the tiny model, where the
   canaries themselves are put back: tests/test_verdict.py. A second real-weights training to show it again
   cost 7 minutes of CI.)
 
@@ -157,3 +157,6 @@ def test_secrets_put_in_after_scrubbing_come_out_of_the_real_model(healthy):
     [outcome] = [o for o in healthy.outcomes if "test_no_canary_leaks" in o.test]
     caught, inserted = map(int, re.search(r"positive controls found (\d+) of (\d+)", outcome.measured).groups())
     assert caught >= 2, f"only {caught} of the {inserted} secrets inserted after scrubbing came out: {outcome.measured}"
+    # canary-leak fails on a verbatim leak: one at least must be seen whole, or a leak here would read as a pass
+    whole = int(re.search(r"verbatim (\d+) of", outcome.measured)[1])
+    assert whole >= 1, f"none of the secrets inserted after scrubbing came out whole: {outcome.measured}"

@@ -197,19 +197,26 @@ import pytest
 
 @pytest.mark.criterion("fact-recall", kinds=("tiny", "synthetic", "real"))
 def test_recall(criterion):
-    criterion.judge_sets({"fixtures": Measurement(*FIXTURES, 12), "updates": Measurement(1.4, 0.9, 4.6, 48)},
+    criterion.judge_sets({"updates": Measurement(*UPDATES, 48), "fixtures": Measurement(*FIXTURES, 12)},
                          "answer_recall")
 """
 
 
-@pytest.mark.parametrize("fixtures,result", [((0.4, 0.16, 0.7), "failed (adjust)"), ((0.9, 0.5, 1.5), "undecided"),
-                                             ((1.0, 0.85, 1.3), "passed")], ids=["fails", "undecided", "passes"])
-def test_a_measure_on_several_sets_is_decided_by_the_worst(tmp_path, fixtures, result):
+@pytest.mark.parametrize("updates,fixtures,result,decided_on", [
+    ((1.4, 0.9, 4.6), (0.4, 0.16, 0.7), "failed (adjust)", "fixtures"),
+    ((0.9, 0.5, 1.5), (0.4, 0.16, 0.7), "failed (adjust)", "fixtures"),  # a decided failure beats an undecided set
+    ((1.4, 0.9, 4.6), (0.9, 0.5, 1.5), "undecided", "fixtures"),
+    ((1.4, 0.9, 4.6), (0.0, 0.0, 0.0), "failed (adjust)", "fixtures"),  # nothing kept in one set only: no pivot
+    ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0), "failed (pivot)", ""),  # either set: both at nothing
+    ((1.4, 0.9, 4.6), (1.0, 0.85, 1.3), "passed", "fixtures"),
+], ids=["fails", "fail-beats-undecided", "undecided", "one-set-at-nothing", "nothing-anywhere", "passes"])
+def test_a_measure_on_several_sets_is_decided_by_the_worst(tmp_path, updates, fixtures, result, decided_on):
     # Pooled, the updates set's gain (1.4 over 48 conversations) would carry the fixtures' loss past the bar.
-    decision = _run_plugin(tmp_path, JUDGE_SETS.replace("*FIXTURES", ", ".join(map(str, fixtures))))
+    source = JUDGE_SETS.replace("*UPDATES", ", ".join(map(str, updates)))
+    decision = _run_plugin(tmp_path, source.replace("*FIXTURES", ", ".join(map(str, fixtures))))
     assert decision.result_of("fact-recall") == result, decision.render()
-    if result != "passed":
-        assert "fixtures" in decision.render(), decision.render()
+    junit = (tmp_path / "junit.xml").read_text()
+    assert f"decided on {decided_on}" in junit, junit
 
 
 def _run_plugin(tmp_path, source: str):

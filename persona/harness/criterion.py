@@ -55,9 +55,9 @@ class CriterionCheck:
         assert passed, f"{self.criterion.id}: {label} measured {value}, expected {described}" + \
             (f"; {detail}" if detail else "")
 
-    def judge(self, measured, name: str | None = None, *, detail: str = "") -> None:
+    def judge(self, measured, name: str | None = None, *, detail: str = "", pivot: bool | None = None) -> None:
         """Decide a Measurement on its 95% interval: pass when all of it clears the bar, fail when none of it does
-        (escalating to pivot only when all of it meets the pivot line), else skip as undecided.
+        (escalating to pivot only when all of it meets the pivot line, or as `pivot` says), else skip as undecided.
 
         Records n, the estimate, the interval and the controls as junit properties first, whatever the outcome.
         """
@@ -76,7 +76,7 @@ class CriterionCheck:
             pytest.skip(f"undecided: {self.criterion.id} {label} {measured.estimate:.3g}, 95% interval "
                         f"{low:.3g}..{high:.3g} over n={measured.n} straddles the bar "
                         f"({threshold.describe(self.kind)}): needs more prompts" + (f"; {detail}" if detail else ""))
-        escalate = all(threshold.escalates(v) for v in (low, high))
+        escalate = all(threshold.escalates(v) for v in (low, high)) if pivot is None else pivot
         interval = f"95% interval {low:.3g}..{high:.3g}, n={measured.n}"
         self.check(low, name, shown=f"{measured.estimate:.4g}", pivot=escalate,
                    detail="; ".join(x for x in (interval, measured.detail, detail) if x))
@@ -84,21 +84,26 @@ class CriterionCheck:
     def judge_sets(self, measured: dict, name: str, *, detail: str = "") -> None:
         """Decide one measure taken on several sets by the worst of them: a set whose interval fails the bar
         decides (the lowest estimate of those), else an undecided one, else they all pass. Pooling the sets would
-        let one set's gain hide another's loss. The other sets' figures go into the record's detail."""
+        let one set's gain hide another's loss. The failure escalates to pivot only when every set's interval
+        meets the pivot line (one set at nothing while another keeps some is not "nothing survives")."""
         threshold = self.criterion.threshold(name)
 
+        def escalates(m) -> bool:
+            return threshold.escalates(m.low) and threshold.escalates(m.high)
+
         def standing(item):
-            low, high = item[1].low, item[1].high
-            passes = threshold.passes(low, self.kind) + threshold.passes(high, self.kind)
-            return passes, item[1].estimate if threshold.direction in (">=", ">") else -item[1].estimate
+            m = item[1]
+            passes = threshold.passes(m.low, self.kind) + threshold.passes(m.high, self.kind)
+            return passes, not escalates(m), m.estimate if threshold.direction in (">=", ">") else -m.estimate
 
         worst_set, worst = min(measured.items(), key=standing)
         sets = ", ".join(f"{label} {m.estimate:.3g} [{m.low:.3g}, {m.high:.3g}] n={m.n}"
                          for label, m in measured.items())
-        _append_property(self.item.user_properties, "sets", f"{name}: {sets}; decided on {worst_set}")
+        _append_property(self.item.user_properties, "sets",
+                         f"{name}: {sets}; decided on {worst_set}" + (f"; {detail}" if detail else ""))
         by_set = f"decided on {worst_set} of {sets}" if len(measured) > 1 else f"on {worst_set}"
-        self.judge(worst, name, detail="; ".join(x for x in (by_set, detail) if x))
-
+        self.judge(worst, name, detail="; ".join(x for x in (by_set, detail) if x),
+                   pivot=all(escalates(m) for m in measured.values()))
 
 def _append_property(props: list, key: str, value: str) -> None:
     """One junit property per key; a test that checks several thresholds lists them joined by '; '."""

@@ -7,7 +7,7 @@
 | facts | fact probes + annotated test facts | shuffled pairing, base model | mean (own - shuffled) share of key facts |
 | thinking | generic prompts, on and off | - | share with reasoning (on), share clean (off) |
 | fact-recall (answers) | compression conversations | the full conversation | recall compressed / recall full |
-| quality-kept | compression conversations | the full conversation | style closeness compressed / full |
+| quality-kept | compression conversations | the full conversation, base model (floor) | style closeness above the floor, compressed / full |
 
 Style has its own module (persona.measures.style).
 """
@@ -133,6 +133,12 @@ def answerable(full: list[str], expected: list[list[str]]) -> list[int]:
     return [i for i, (f, e) in enumerate(zip(full, expected)) if e and recall(f, e) == 1]
 
 
+def informative(compressed: list[str], full: list[str], expected: list[list[str]]) -> int:
+    """Conversations whose answer names an expected value with either context: the only ones a recall ratio learns
+    from (both contexts at nothing say nothing about what compression did)."""
+    return sum(recall(c, e) > 0 or recall(f, e) > 0 for c, f, e in zip(compressed, full, expected))
+
+
 def recall_ratio(compressed: list[str], full: list[str], expected: list[list[str]]) -> Measurement:
     """Recall with the compressed context / recall with the full one, with a bootstrap over conversations.
 
@@ -171,26 +177,28 @@ def substitutions(answers: list[str], expected: list[list[str]], distractors: li
                for a, e, ds in zip(answers, expected, distractors))
 
 
-def style_kept(compressed: list[str], full: list[str], style) -> Measurement:
-    """Closeness to the person's style (persona.measures.style) with the compressed context over closeness with the
-    full conversation: the ratio of the means, with a bootstrap over conversations; an answer that is no answer
-    (empty, a loop) scores 0.
+def style_kept(compressed: list[str], full: list[str], style, floor: float = 0.0) -> Measurement:
+    """How much of the answers' closeness to the person's style (persona.measures.style) above `floor` (the base
+    model's closeness: text in no one's voice in particular) compression keeps: (mean with the compressed context -
+    floor) / (mean with the full conversation - floor), with a bootstrap over conversations; an answer that is no
+    answer (empty, a loop) scores 0.
 
     A ratio of means, not a share of answers each keeping 80% of its own closeness: two contexts give two answers,
     so even a compression that changes nothing would fail single answers by noise, and that share sat at 0.42-0.76
-    for healthy runs. The ratio is about 1 then, whatever the noise; the interval says how sure that is."""
+    for healthy runs. The ratio is about 1 then, whatever the noise; the interval says how sure that is. Above the
+    floor, so that answers in another voice read as lost (lorem ipsum is nearer the person than 0)."""
     pairs = [tuple(style.score(a) if substantive(a) else 0.0 for a in pair) for pair in zip(compressed, full)]
 
     def ratio(sample):
-        reference = statistics.fmean(p[1] for p in sample)
-        return statistics.fmean(p[0] for p in sample) / reference if reference else 0.0
+        above = statistics.fmean(p[1] for p in sample) - floor
+        return (statistics.fmean(p[0] for p in sample) - floor) / above if above > 0 else 0.0
 
     low, high = bootstrap(pairs, ratio)
     with_c, without = (statistics.fmean(p[i] for p in pairs) for i in (0, 1))
     broken = sum(not substantive(a) for a in compressed), sum(not substantive(a) for a in full)
-    return Measurement(ratio(pairs), low, high, len(pairs), {"full": without, "compressed": with_c},
-                       f"style closeness compressed {with_c:.3f}, full {without:.3f}; no answer with compression "
-                       f"{broken[0]}, without {broken[1]}")
+    return Measurement(ratio(pairs), low, high, len(pairs), {"full": without, "compressed": with_c, "floor": floor},
+                       f"style closeness compressed {with_c:.3f}, full {without:.3f}, base model {floor:.3f}; no "
+                       f"answer with compression {broken[0]}, without {broken[1]}")
 
 
 def word_count(text: str) -> int:
