@@ -87,12 +87,17 @@ def compressed_answers(answer_book, answer_conversations, answer_contexts, trans
     """(answer with compression, answer without) per answer-level conversation, from the fine-tuned model."""
     conversations, contexts = answer_conversations, answer_contexts
     prompts = [Prompt("compression", f"{c.name}:compressed", ctx, False) for c, ctx in zip(conversations, contexts)]
-    prompts += [Prompt("compression", f"{c.name}:full", c.full, False) for c in conversations]
+    prompts += _full_prompts(conversations)
     both = [a.answer for a in answer_book.get(prompts)]
     with_c, without = both[:len(contexts)], both[len(contexts):]
     for c, a, b in zip(conversations, with_c, without):
         transcript.append((f"compression {c.name}", c.question, a, f"uncompressed: {b}"))
     return list(zip(with_c, without))
+
+
+def _full_prompts(conversations) -> list[Prompt]:
+    """Each answer-level conversation asked whole: the fine-tuned model's reference, and the base model's floor."""
+    return [Prompt("compression", f"{c.name}:full", c.full, False) for c in conversations]
 
 
 def _answer_sets(fixtures, answer_conversations) -> dict[str, list[int]]:
@@ -141,9 +146,8 @@ def test_turn1_question_answered_after_compression(conversations, answer_convers
 def test_answers_keep_the_style_with_compression(conversations, answer_conversations, compressed_answers,
                                                  style_profile, answer_book, criterion):
     # The floor: the base model's answers to the same full conversations, in no one's voice in particular.
-    full = [Prompt("compression", f"{c.name}:full", c.full, False) for c in answer_conversations]
-    base = [style_profile.score(a.answer) if quality.substantive(a.answer) else 0.0
-            for a in answer_book.get(full, "base")]
+    base = [quality.style_score(style_profile, a.answer)
+            for a in answer_book.get(_full_prompts(answer_conversations), "base")]
     by_set, left_out = {}, []
     for name, rows in _answer_sets(conversations, answer_conversations).items():
         floor = statistics.fmean(base[i] for i in rows)

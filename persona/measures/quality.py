@@ -139,6 +139,20 @@ def informative(compressed: list[str], full: list[str], expected: list[list[str]
     return sum(recall(c, e) > 0 or recall(f, e) > 0 for c, f, e in zip(compressed, full, expected))
 
 
+def ratio_of_means(floor: float = 0.0):
+    """The statistic of paired (with compression, without) scores: (mean with - floor) / (mean without - floor), 0
+    where the reference is not above the floor."""
+    def ratio(sample) -> float:
+        above = statistics.fmean(p[1] for p in sample) - floor
+        return (statistics.fmean(p[0] for p in sample) - floor) / above if above > 0 else 0.0
+    return ratio
+
+
+def style_score(style, answer: str) -> float:
+    """An answer's closeness to the person's style profile; 0 for an answer that is no answer (empty, a loop)."""
+    return style.score(answer) if substantive(answer) else 0.0
+
+
 def recall_ratio(compressed: list[str], full: list[str], expected: list[list[str]]) -> Measurement:
     """Recall with the compressed context / recall with the full one, with a bootstrap over conversations.
 
@@ -147,11 +161,7 @@ def recall_ratio(compressed: list[str], full: list[str], expected: list[list[str
     lucky full-context answers and read the regression to the mean as a loss (on smollm2-135m: 0 of 2 kept while
     recall over all went from 0.38 to 0.46)."""
     pairs = [(recall(c, e), recall(f, e)) for c, f, e in zip(compressed, full, expected)]
-
-    def ratio(sample):
-        reference = statistics.fmean(p[1] for p in sample)
-        return statistics.fmean(p[0] for p in sample) / reference if reference else 0.0
-
+    ratio = ratio_of_means()
     low, high = bootstrap(pairs, ratio)
     reference = statistics.fmean(p[1] for p in pairs)
     answered = answerable(full, expected)
@@ -187,12 +197,8 @@ def style_kept(compressed: list[str], full: list[str], style, floor: float = 0.0
     so even a compression that changes nothing would fail single answers by noise, and that share sat at 0.42-0.76
     for healthy runs. The ratio is about 1 then, whatever the noise; the interval says how sure that is. Above the
     floor, so that answers in another voice read as lost (lorem ipsum is nearer the person than 0)."""
-    pairs = [tuple(style.score(a) if substantive(a) else 0.0 for a in pair) for pair in zip(compressed, full)]
-
-    def ratio(sample):
-        above = statistics.fmean(p[1] for p in sample) - floor
-        return (statistics.fmean(p[0] for p in sample) - floor) / above if above > 0 else 0.0
-
+    pairs = [(style_score(style, c), style_score(style, f)) for c, f in zip(compressed, full)]
+    ratio = ratio_of_means(floor)
     low, high = bootstrap(pairs, ratio)
     with_c, without = (statistics.fmean(p[i] for p in pairs) for i in (0, 1))
     broken = sum(not substantive(a) for a in compressed), sum(not substantive(a) for a in full)
