@@ -106,8 +106,9 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
     every_turn = len({u.turn for u in units}) <= config.line_turns
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
-        if not every_turn:
-            candidates = [i for i in candidates if pick.new_strong_fact(i)]
+        bringing = [i for i in candidates if pick.new_strong_fact(i)]
+        if bringing or not every_turn:
+            candidates = bringing
         if candidates:
             pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
     mandatory = len(pick.chosen)
