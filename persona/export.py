@@ -77,14 +77,15 @@ def load_run(run_dir: Path):
     try:
         summary = json.loads(result_file.read_text())
         return TrainResult(run_dir, summary["backend"], resolve(summary["model"]), [], summary.get(
-            "train_seconds", 0.0), summary.get("n_rows", 0))
+            "train_seconds", 0.0), summary.get("n_rows", 0), base_4bit=summary.get("base_4bit", False))
     except (ValueError, KeyError) as err:
         raise ExportError(f"{result_file}: unreadable run summary ({err})") from None
 
 
 def adapter_model(run):
     """(model, tokenizer) of a run as trained, in fp32 on the machine's device: the base with its LoRA adapter
-    unmerged (or the fully fine-tuned model) — what every export is compared with. On a CUDA machine that is the
+    unmerged (a QLoRA base as its NF4 weights dequantized, persona.nf4), or the fully fine-tuned model — what
+    every export is compared with. On a CUDA machine that is the
     GPU: once Unsloth has patched a model class in the process, that class's forward runs on CUDA only."""
     import torch
 
@@ -92,7 +93,7 @@ def adapter_model(run):
 
     # load() puts the model on the machine's device (persona.device.default_device) unless told otherwise
     if (run.adapter_dir / "adapter_config.json").exists():
-        loaded = load(run.source, adapter=run.adapter_dir, dtype=torch.float32)
+        loaded = load(run.source, adapter=run.adapter_dir, dtype=torch.float32, nf4_base=run.base_4bit)
     else:
         loaded = load(str(run.adapter_dir), dtype=torch.float32)
     return loaded.model.eval(), loaded.tokenizer

@@ -189,16 +189,25 @@ def load_tokenizer(source: ModelSource):
 
 
 def load(source: ModelSource | str, *, adapter: str | Path | None = None, device: str | None = None,
-         dtype=None) -> Loaded:
+         dtype=None, nf4_base: bool = False) -> Loaded:
     """Model and tokenizer for inference in bf16 (CUDA) or fp32 (CPU) unless `dtype` says otherwise, with a LoRA
-    adapter if given; a --model value is resolved first, a ModelSource is used as it is."""
+    adapter if given; a --model value is resolved first, a ModelSource is used as it is. `nf4_base`: the base
+    weights as a 4-bit QLoRA run trained on them, dequantized (persona.nf4; CUDA only)."""
     from transformers import AutoModelForCausalLM
 
     source = source if isinstance(source, ModelSource) else resolve(source)
     device = device or persona.device.default_device()
     dtype = dtype or persona.device.compute_dtype(device)
     tokenizer = load_tokenizer(source)
-    model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
+    if nf4_base:
+        if not str(device).startswith("cuda"):
+            raise RuntimeError("this adapter was trained on 4-bit NF4 base weights, which only a CUDA GPU can "
+                               "rebuild here; load it on the machine that trained it")
+        from persona.nf4 import dequantized_base
+
+        model = dequantized_base(source.path, persona.device.half_precision(), device).to(dtype)
+    else:
+        model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
     if adapter is not None:
         from peft import PeftModel
 

@@ -92,7 +92,7 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
         summary = json.loads(result_file.read_text())
         result = TrainResult(cached, summary["backend"], source, read_log(cached / "training.log"),
                              summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}),
-                             final_step=summary["final_step"])
+                             final_step=summary["final_step"], base_4bit=summary.get("base_4bit", False))
         log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
         reused = True
     else:
@@ -109,9 +109,10 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
 def load_trained(result: TrainResult):
     """(model, tokenizer) for generation.
 
-    On CUDA the adapter is merged into a bf16 copy of the base — the model one would serve, and the fast one
-    to decode with (the 4-bit training model decodes several times slower). On CPU the in-memory model is
-    used when there is one, else the base with the saved adapter (or, for finetune="full", the saved model).
+    On CUDA the adapter is merged into a bf16 copy of the base it trained on — for a QLoRA run the NF4 weights
+    dequantized (persona.nf4): the model one would serve, and the fast one to decode with (the 4-bit training
+    model decodes several times slower). On CPU the in-memory model is used when there is one, else the base
+    with the saved adapter (or, for finetune="full", the saved model).
     """
     full = not (result.adapter_dir / "adapter_config.json").exists()
     cuda = device.cuda_available()
@@ -123,7 +124,7 @@ def load_trained(result: TrainResult):
     if full:
         loaded = load(str(result.adapter_dir))
         return loaded.model, loaded.tokenizer
-    loaded = load(result.source, adapter=result.adapter_dir)
+    loaded = load(result.source, adapter=result.adapter_dir, nf4_base=result.base_4bit)
     model = loaded.model.merge_and_unload() if cuda else loaded.model
     return model.eval(), loaded.tokenizer
 
@@ -145,7 +146,7 @@ def latest_real_run(*roots: Path) -> TrainResult | None:
         return None
     _, run, summary = max(found, key=lambda item: item[0])
     return TrainResult(run, summary["backend"], resolve(summary["model"]), read_log(run / "training.log"),
-                       summary["train_seconds"], summary["n_rows"])
+                       summary["train_seconds"], summary["n_rows"], base_4bit=summary.get("base_4bit", False))
 
 
 def chat_target(output_dir: Path) -> tuple[str, Path | None, str]:

@@ -48,6 +48,9 @@ class TrainResult:
     """Per phase (load, train): NVML device-wide and torch peaks in GiB; empty without CUDA."""
     final_step: int = 0
     """The trainer's global step when training ended (what train-completes compares with max_steps)."""
+    base_4bit: bool = False
+    """The LoRA adapter trained on 4-bit NF4 base weights (QLoRA on CUDA): it is decoded and merged on those
+    weights (persona.nf4), not on the full-precision base."""
 
     @property
     def adapter_dir(self) -> Path:
@@ -61,7 +64,7 @@ class TrainResult:
     def summary(self) -> dict:
         return {"backend": self.backend, "model": self.source.spec, "kind": self.source.kind,
                 "train_seconds": round(self.train_seconds, 2), "n_rows": self.n_rows, "final_step": self.final_step,
-                "losses": self.losses}
+                "base_4bit": self.base_4bit, "losses": self.losses}
 
 
 def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
@@ -201,7 +204,8 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
         trainer.model.save_pretrained(final)
         tokenizer.save_pretrained(final)
     result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model,
-                         tokenizer, final_step=trainer.state.global_step)
+                         tokenizer, final_step=trainer.state.global_step,
+                         base_4bit=any(type(m).__name__ == "Linear4bit" for m in trainer.model.modules()))
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.hparams.per_device_train_batch_size,
                "gradient_accumulation_steps": config.hparams.gradient_accumulation_steps, "padded_length": pad_to,

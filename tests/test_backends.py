@@ -82,7 +82,7 @@ def test_hf_prepare_follows_the_loading_decision_on_cuda(machine, monkeypatch, f
     from persona.models import resolve
 
     machine(True)
-    monkeypatch.setattr(hf, "_nf4", lambda half: (_ for _ in ()).throw(Quantized()))
+    monkeypatch.setattr(hf, "nf4_config", lambda half: (_ for _ in ()).throw(Quantized()))
     config = TrainConfig.from_settings(model="tiny", finetune=finetune)
     if quantized:
         with pytest.raises(Quantized):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from persona import device
 from persona.backends import Backend
 from persona.models import load_tokenizer
+from persona.nf4 import nf4_config
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def prepare(config, source):
     plan = loading(hp, cuda, device.half_precision() if cuda else "float32")
     kwargs = {"dtype": getattr(torch, plan.dtype)}
     if plan.quantize_4bit:
-        kwargs["quantization_config"] = _nf4(plan.dtype)
+        kwargs["quantization_config"] = nf4_config(plan.dtype)
     model = AutoModelForCausalLM.from_pretrained(source.path, **kwargs)
     if plan.quantize_4bit:
         from peft import prepare_model_for_kbit_training
@@ -54,15 +55,6 @@ def prepare(config, source):
     if hp.finetune == "full":
         return model, tokenizer
     return _with_lora(model, hp), tokenizer
-
-
-def _nf4(half: str):
-    """4-bit NormalFloat weights, double-quantized, computing in the half precision: the QLoRA recipe."""
-    import torch
-    from transformers import BitsAndBytesConfig
-
-    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=getattr(torch, half),
-                              bnb_4bit_use_double_quant=True)
 
 
 def _with_lora(model, hp):

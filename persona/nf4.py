@@ -1,0 +1,58 @@
+"""The 4-bit NormalFloat base a QLoRA adapter was trained against, for inference and merging.
+
+A LoRA adapter trained on a 4-bit base learns corrections to the *quantized* weights. Put back onto the
+full-precision base, it answers differently: on one H100 fine-tune of smollm2-135m, the memorization margin was
+0.074 decoded with the 4-bit training model, 0.080 on a transformers NF4 base with the adapter, 0.091 merged into
+the dequantized NF4 weights, and 0.044-0.050 on the bf16 base, merged or not (docs/benchmarks.md). So a run that
+trained on NF4 weights is decoded and exported from those same weights, dequantized: the model as trained, in a
+plain half-precision form that merges and decodes fast.
+"""
+from __future__ import annotations
+
+
+def nf4_config(half: str):
+    """4-bit NormalFloat weights, double-quantized, computing in the half precision: the QLoRA recipe (the hf
+    backend trains on it; Unsloth's load_in_4bit quantizes the same way)."""
+    import torch
+    from transformers import BitsAndBytesConfig
+
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=getattr(torch, half),
+                              bnb_4bit_use_double_quant=True)
+
+
+def dequantized_base(path: str, half: str, device: str):
+    """The model at `path` quantized to NF4 as training quantized it, then every 4-bit linear replaced by a plain
+    one holding its dequantized weights (in `half`): the weights the adapter saw, as an ordinary model."""
+    import bitsandbytes as bnb
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(path, quantization_config=nf4_config(half), dtype=getattr(torch, half),
+                                                 device_map={"": device})
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            if isinstance(child, bnb.nn.Linear4bit):
+                weight = bnb.functional.dequantize_4bit(child.weight.data, child.weight.quant_state)
+                plain = torch.nn.Linear(child.in_features, child.out_features, bias=child.bias is not None,
+                                        dtype=weight.dtype, device=weight.device)
+                plain.weight.data.copy_(weight)
+                if child.bias is not None:
+                    plain.bias.data.copy_(child.bias.data)
+                setattr(module, name, plain)
+    model.hf_quantizer = None
+    model.config.__dict__.pop("quantization_config", None)
+    model.is_loaded_in_4bit = False
+    return model
+
+
+def trained_on_nf4(adapter) -> bool:
+    """Whether the adapter folder (a run's final/) trained on NF4 weights, from the run's result.json beside it;
+    False for a folder with no run summary."""
+    import json
+    from pathlib import Path
+
+    summary = Path(adapter).parent / "result.json"
+    try:
+        return bool(json.loads(summary.read_text()).get("base_4bit", False))
+    except (OSError, ValueError, AttributeError):
+        return False
