@@ -30,7 +30,8 @@ CUE = re.compile(
     r"misspoke|oops|my bad|turns out|correct myself|strike that|forget|change of plans?|reassigned|rebooked|"
     r"rescheduled|postponed|pushed (?:back )?to|extended to|went (?:up|down) to|(?:cut|raised|lowered|reduced|"
     r"increased|dropped) to|rather than|from today|going forward|(?:is|are|it's) now|as i (?:wrote|said)|"
-    r"ignore what|(?:moved|switched|changed) (?:the |our |my )?\w+(?: \w+){0,2} to)\b|\bupdate:|\(was\b", re.I)
+    r"ignore what|previously|pushed|relocated|moves|trimmed|scaled|cancell?ed|"
+    r"(?:moved|switched|changed) (?:the |our |my )?\w+(?: \w+){0,2} to)\b|\bupdate:|\(was\b|(?<!\bfor )\bnow[.!]*$", re.I)
 """Words that say a value replaces an earlier one. Not "instead", "change" or "updated" alone: on the
 fixtures they open sentences about another thing ("rank 8 instead" for another experiment, "does that
 change anything"), and a false correction tells the reader a kept fact is stale."""
@@ -68,7 +69,9 @@ def _subject_words(text: str, facts: list) -> set[str]:
     it is written, so a word that also stands alone stays ("checkout is defer_checkout_inline_geo"); a value
     not found as written gives up its words."""
     unfound: set[str] = set()
-    for key, _, words in facts:
+    for key, kind, words in facts:
+        if kind in ADVICE:  # a capitalized opener ("Dentist's office called") is a word of the subject
+            continue
         spans = find_value_spans(text, key)
         for start, end in reversed(spans):
             text = f"{text[:start]} {text[end:]}"
@@ -101,8 +104,10 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             fresh = {kind for key, kind in new if key not in before}
             named = {key for key, _ in new}
             olds = [key for key, kind in _strong(earlier) if kind in fresh]
-            # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced.
-            olds.sort(key=lambda key: key in named)
+            # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
+            # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
+            digits = any(ch.isdigit() for key, kind in new if kind in fresh for ch in key)
+            olds.sort(key=lambda key: (key in named, digits and not any(ch.isdigit() for ch in key)))
             # A value both sentences name is a subject they share ("SSO", "the AGM"): it stays where it is.
             shared = len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts})
             if shared >= MIN_SHARED and olds and (best is None or shared > best[0]):

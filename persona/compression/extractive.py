@@ -30,6 +30,7 @@ from persona.chat import strip_think
 from persona.compression.corrections import marked
 from persona.compression.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
 from persona.messages import PREFIX
+from persona.values import contains_value
 from persona.compression.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
@@ -63,8 +64,9 @@ class Unit:
     """The value it replaces, when the sentence does not name it; rendered after the text (", not 8443")."""
 
     def trimmed(self) -> "Unit":
-        """The unit as its short line (itself when the text is short already)."""
-        return replace(self, text=self.short, cost=self.short_cost, short="", short_cost=0) if self.short else self
+        """The unit as its short line (itself when the text is short already), with only the facts the line holds."""
+        held = tuple(f for f in self.facts if f[1] == "decision" or contains_value(self.short, f[0]))
+        return replace(self, text=self.short, cost=self.short_cost, short="", short_cost=0, facts=held) if self.short else self
 
 
 @dataclass
@@ -148,7 +150,8 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
             mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else fact_words(f.key))
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
-            anchors = [f.start - start for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
+            strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]  # digits first: a time, a host
+            anchors = [f.start - start for f in sorted(strong, key=lambda f: not any(c.isdigit() for c in f.text))]
             short = short_line(part, anchors[0] if anchors else 0, line_words)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))

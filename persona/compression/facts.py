@@ -61,7 +61,7 @@ NOT_NAMES = frozenset(
     "However Otherwise Luckily Unfortunately Hopefully Basically Probably Definitely Understood "
     "Mine He She They Their His Her Him Them Each Every Even Much Many More Less Few Did Was Were "
     "Had Has Have Be Been Being Go Going Sorry Alright Ah Hmm Plus Yet Though Although Unless Until "
-    "Whether Another Other Same Such Very Really Exactly Indeed Instead Otherwise Agreed Fair".split()
+    "Whether Another Other Same Such Very Really Exactly Indeed Instead Otherwise Agreed Fair Dr Mr Mrs Ms Prof".split()
 )
 OPENERS = frozenset(
     "Everything Everyone Whatever Whoever Someone Somebody Something Nothing Nobody Anything Anyone "
@@ -80,7 +80,7 @@ COMPOUND_WORD = re.compile(r"[A-Za-z][a-z]*(?:-[a-z]+)+")
 # Clause boundaries: ; : — – ( ) and ", " (a comma followed by a space; "$1,200" stays whole).
 CLAUSE_END = re.compile(r"(?<=[;:,)])\s+|\s+(?=[(—–]|-\s)")
 SENTENCE_END = re.compile(
-    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bProf\.)(?<!\bvs\.)"
     r"(?<=[.!?])\s+(?=[\"'“(\[A-Z0-9£$€])|(?<=\?)\s+(?=\S)|(?<=\?)[,;]\s+|\n+")
 
 
