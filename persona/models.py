@@ -205,7 +205,7 @@ def load(source: ModelSource | str, *, adapter: str | Path | None = None, device
                                "rebuild here; load it on the machine that trained it")
         from persona.nf4 import dequantized_base
 
-        model = dequantized_base(source.path, persona.device.half_precision(), device).to(dtype)
+        model = dequantized_base(source.path, persona.device.half_precision(), device, dtype)
     else:
         model = AutoModelForCausalLM.from_pretrained(source.path, dtype=dtype).to(device)
     if adapter is not None:

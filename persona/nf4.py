@@ -20,29 +20,17 @@ def nf4_config(half: str):
                               bnb_4bit_use_double_quant=True)
 
 
-def dequantized_base(path: str, half: str, device: str):
-    """The model at `path` quantized to NF4 as training quantized it, then every 4-bit linear replaced by a plain
-    one holding its dequantized weights (in `half`): the weights the adapter saw, as an ordinary model."""
-    import bitsandbytes as bnb
+def dequantized_base(path: str, half: str, device: str, dtype=None):
+    """The model at `path` quantized to NF4 as training quantized it, then dequantized by transformers (every 4-bit
+    linear back to a plain one, the quantization config removed) and cast to `dtype` (default `half`): the weights
+    the adapter saw, as an ordinary model that merges, casts and decodes like any other."""
     import torch
     from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(path, quantization_config=nf4_config(half), dtype=getattr(torch, half),
                                                  device_map={"": device})
-    for module in list(model.modules()):
-        for name, child in list(module.named_children()):
-            if isinstance(child, bnb.nn.Linear4bit):
-                weight = bnb.functional.dequantize_4bit(child.weight.data, child.weight.quant_state)
-                plain = torch.nn.Linear(child.in_features, child.out_features, bias=child.bias is not None,
-                                        dtype=weight.dtype, device=weight.device)
-                plain.weight.data.copy_(weight)
-                if child.bias is not None:
-                    plain.bias.data.copy_(child.bias.data)
-                setattr(module, name, plain)
-    model.hf_quantizer = None
-    model.config.__dict__.pop("quantization_config", None)
-    model.is_loaded_in_4bit = False
-    return model
+    dtype = dtype or getattr(torch, half)
+    return model.dequantize(dtype=dtype).to(dtype)
 
 
 def trained_on_nf4(adapter) -> bool:
