@@ -172,7 +172,7 @@ def test_the_default_strategy_keeps_the_facts_and_cuts_long_conversations(update
 
 
 @pytest.mark.xfail(strict=True, reason="not reached yet (docs/benchmarks.md): 0 substitutions but 7 corrections left "
-                                       "unmarked, 47.9% cut on short conversations of the updates test half")
+                                       "unmarked, 47.5% cut on short conversations of the updates test half")
 def test_the_default_strategy_meets_every_goal_of_issue_21(updates_test_half):
     """No substitution, no unmarked correction, half the tokens cut on short conversations."""
     from persona.compression.evaluation import pooled
