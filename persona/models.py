@@ -201,8 +201,8 @@ def load(source: ModelSource | str, *, adapter: str | Path | None = None, device
     tokenizer = load_tokenizer(source)
     if nf4_base:
         if not str(device).startswith("cuda"):
-            raise RuntimeError("this adapter was trained on 4-bit NF4 base weights, which only a CUDA GPU can "
-                               "rebuild here; load it on the machine that trained it")
+            raise ValueError("this adapter was trained on 4-bit NF4 base weights, which only a CUDA GPU can "
+                             "rebuild here; load it on a CUDA machine")
         from persona.nf4 import dequantized_base
 
         model = dequantized_base(source.path, persona.device.half_precision(), device, dtype)

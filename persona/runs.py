@@ -26,7 +26,7 @@ def _version(package: str) -> str:
         return "-"
 
 
-TRAINING_CODE = ("chat.py", "data.py", "messages.py", "tokenizer.py", "train.py", "device.py", "backends")
+TRAINING_CODE = ("chat.py", "data.py", "messages.py", "tokenizer.py", "train.py", "device.py", "nf4.py", "backends")
 """persona's own modules that render the data and train (a folder: every .py in it): a change to any of them
 can change the trained weights, so their bytes are in the cache key. config.py is not: the values it yields
 are hashed whole."""

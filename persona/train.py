@@ -22,6 +22,7 @@ from persona.config import TrainConfig
 from persona.data import load_jsonl
 from persona.device import is_out_of_memory
 from persona.models import ModelSource, check_requirements, resolve
+from persona.nf4 import quantized_on_the_fly
 from persona.progress import trainer_callback
 from persona.training_log import append, keep_log_until, log_callback, read_log
 from persona.vram import VramMonitor, free_cuda
@@ -49,8 +50,8 @@ class TrainResult:
     final_step: int = 0
     """The trainer's global step when training ended (what train-completes compares with max_steps)."""
     base_4bit: bool = False
-    """The LoRA adapter trained on 4-bit NF4 base weights (QLoRA on CUDA): it is decoded and merged on those
-    weights (persona.nf4), not on the full-precision base."""
+    """The LoRA adapter trained on 4-bit NF4 weights quantized from the source's own (QLoRA on CUDA): it is decoded
+    and merged on those weights (persona.nf4), not on the full-precision base."""
 
     @property
     def adapter_dir(self) -> Path:
@@ -205,7 +206,7 @@ def _train_once(config, examples, source, backend, prepare, monitor, resume) -> 
         tokenizer.save_pretrained(final)
     result = TrainResult(run_dir, backend.name, source, read_log(log_path), seconds, len(rows), trainer.model,
                          tokenizer, final_step=trainer.state.global_step,
-                         base_4bit=any(type(m).__name__ == "Linear4bit" for m in trainer.model.modules()))
+                         base_4bit=quantized_on_the_fly(trainer.model, source.path))
     summary = {**result.summary(), "vram": monitor.to_json(),
                "per_device_train_batch_size": config.hparams.per_device_train_batch_size,
                "gradient_accumulation_steps": config.hparams.gradient_accumulation_steps, "padded_length": pad_to,

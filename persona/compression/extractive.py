@@ -65,7 +65,7 @@ class Unit:
 
     def trimmed(self) -> "Unit":
         """The unit as its short line (itself when the text is short already), with only the facts the line holds."""
-        held = tuple(f for f in self.facts if f[1] == "decision" or contains_value(self.short, f[0]))
+        held = tuple(f for f in self.facts if f[1] != "decision" and contains_value(self.short, f[0]))
         return replace(self, text=self.short, cost=self.short_cost, short="", short_cost=0, facts=held) if self.short else self
 
 
@@ -151,7 +151,8 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
             strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]  # digits first: a time, a host
-            anchors = [f.start - start for f in sorted(strong, key=lambda f: not any(c.isdigit() for c in f.text))]
+            anchors = [f.start - start for f in sorted(strong, key=lambda f: f.kind == "decision" or
+                                                       not any(c.isdigit() for c in f.text))]
             short = short_line(part, anchors[0] if anchors else 0, line_words)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))

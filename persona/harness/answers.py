@@ -101,7 +101,7 @@ class AnswerBook:
 
     def _generate(self, missing, model: str) -> None:
         trained = self.request.getfixturevalue("trained_model")
-        loaded = trained if model == "fine-tuned" else load(trained.result.source)
+        loaded = trained if model == "fine-tuned" else load(trained.result.source, nf4_base=trained.result.base_4bit)
         try:
             for on in (False, True):  # one pass per mode, so a short mode is not padded to a long one's budget
                 part = [p for p, t in missing if t is on]

@@ -84,7 +84,7 @@ def trained_model(pytestconfig, training):
         pytest.skip(f"not evaluated: training did not complete ({type(training.error).__name__}; see "
                     "train-completes)")
     if pytestconfig.getoption("persona_baseline"):  # a no-op fine-tune: LoRA's B starts at 0, so this is lr 0's model
-        base = load(training.result.source)
+        base = load(training.result.source, nf4_base=training.result.base_4bit)
         return TrainedModel(training.result, base.model.eval(), base.tokenizer)
     model, tokenizer = load_trained(training.result)
     return TrainedModel(training.result, model, tokenizer)
