@@ -104,3 +104,13 @@ def test_the_export_the_latest_run_and_a_chat_read_the_run_as_trained(tmp_path, 
     adapter_model(run)
     open_chat("tiny", adapter=run_dir / "final", strategy="ledger")
     assert asked == [base_4bit, base_4bit]
+
+
+def test_exporting_an_nf4_run_off_cuda_is_one_line_and_writes_nothing(tmp_path, capsys):
+    from persona.cli import main
+
+    run_dir = _finished_run(tmp_path / "run", True)
+    assert main(["export", str(run_dir), "--format", "merged", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "4-bit NF4" in err and err.count("\n") == 1
+    assert not any((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True

@@ -42,7 +42,7 @@ def cmd_export(args) -> int:
             written = export_merged(run, out / f"{name}-merged-{quant}", quant)
         else:
             written = export_gguf(run, out, quant, name=name)
-    except ExportError as err:
+    except (ExportError, ValueError) as err:  # ValueError: e.g. an adapter on NF4 weights off CUDA
         return fail(f"persona export: {err}", one_line=True)
     seconds = time.perf_counter() - began
     print(f"persona export: wrote {written} ({_size_mb(written):.0f} MB) in {seconds:.0f} s")

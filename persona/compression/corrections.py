@@ -29,8 +29,8 @@ CUE = re.compile(
     r"changed|(?:moved|bumped|switched|updated) (?:to|from|over)|update on|ignore the|the right one|no wait|"
     r"misspoke|oops|turns out|correct myself|strike that|change of plans?|reassigned|rebooked|rescheduled|"
     r"postponed|pushed (?:back )?to|extended to|(?:cut|raised|lowered|reduced|increased|dropped) to|rather than|"
-    r"from today|(?:is|are|it's) now|as i (?:wrote|said)|ignore what|previously|relocated|"
-    r"(?:moved|switched|changed) (?:the |our |my )?\w+(?: \w+){0,2} to)\b|\bupdate:", re.I)
+    r"from today|(?:is|are|it[’']s) now|as i (?:wrote|said)|ignore what|forget (?:what|that)|previously|relocated|"
+    r"(?:moved|switched|changed) (?:the |our |my )?\w+(?: \w+){0,2} to)\b|\bupdate:|\(was\b(?! told)", re.I)
 """Words that say a value replaces an earlier one. Not "instead", "change" or "updated" alone: on the
 fixtures they open sentences about another thing ("rank 8 instead" for another experiment, "does that
 change anything"), and a false correction tells the reader a kept fact is stale."""
