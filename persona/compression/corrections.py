@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from persona.compression.facts import content_words
+from persona.compression.facts import content_words, has_digits
 from persona.values import contains_value, find_value_spans
 
 if TYPE_CHECKING:
@@ -105,8 +105,8 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             olds = [key for key, kind in _strong(earlier) if kind in fresh]
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
             # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
-            digits = any(ch.isdigit() for key, kind in new if kind in fresh for ch in key)
-            olds.sort(key=lambda key: (key in named, digits and not any(ch.isdigit() for ch in key)))
+            digits = any(has_digits(key) for key, kind in new if kind in fresh)
+            olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
             # A value both sentences name is a subject they share ("SSO", "the AGM"): it stays where it is.
             shared = len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts})
             if shared >= MIN_SHARED and olds and (best is None or shared > best[0]):

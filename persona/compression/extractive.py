@@ -28,7 +28,8 @@ from dataclasses import dataclass, field, replace
 
 from persona.chat import strip_think
 from persona.compression.corrections import marked
-from persona.compression.facts import fact_words, find_facts, mid_sentence_names, split_clauses, split_sentences
+from persona.compression.facts import (fact_words, find_facts, has_digits, mid_sentence_names, split_clauses,
+                                       split_sentences)
 from persona.messages import PREFIX
 from persona.values import contains_value
 from persona.compression.selection import KIND_WEIGHTS, WEAK_KINDS, select
@@ -151,8 +152,7 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
             strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]  # digits first: a time, a host
-            anchors = [f.start - start for f in sorted(strong, key=lambda f: f.kind == "decision" or
-                                                       not any(c.isdigit() for c in f.text))]
+            anchors = [f.start - start for f in sorted(strong, key=lambda f: f.kind == "decision" or not has_digits(f.text))]
             short = short_line(part, anchors[0] if anchors else 0, line_words)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))

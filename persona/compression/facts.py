@@ -197,6 +197,11 @@ FILLER_WORDS = frozenset("a an the of to for and or in on at is are be it we you
 WORD_PART = re.compile(r"[^\W_]+")
 
 
+def has_digits(text: str) -> bool:
+    """Written with a digit: a time, an amount, a host, a version (the most specific kind of value)."""
+    return any(ch.isdigit() for ch in text)
+
+
 def fact_words(text: str) -> frozenset:
     """Normalized words of a fact, so restatements read as one: "90-minute" and "90 minutes",
     "a hundred steps" and "100 steps" give the same words. Digits stay as written."""
