@@ -307,7 +307,7 @@ def test_a_fact_the_assistant_states_early_is_kept(tok, strategy, kind, ask, ans
 
 
 def test_short_line_and_fact_words():
-    from persona.compression.extractive import short_line
+    from persona.compression.lines import short_line
     from persona.compression.facts import fact_words
 
     text = "Health checks on the old cluster hit 5432 every ten seconds for the whole region"
@@ -432,8 +432,9 @@ def test_open_chat_loads_the_model_that_answers_and_counts_the_budget(tmp_path):
 def test_a_telegraphic_fact_line_drops_pronouns_and_fillers_but_keeps_every_value(tok):
     from dataclasses import replace
 
-    from persona.compression.extractive import LEDGER, squeeze
+    from persona.compression.extractive import LEDGER
     from persona.compression.facts import find_facts
+    from persona.compression.lines import squeeze
 
     text = "It will listen on port 8443 and it is basically in the Old Mill."
     spans = [(f.start, f.start + len(f.text)) for f in find_facts(text) if f.kind != "decision"]

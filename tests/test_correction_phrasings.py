@@ -62,3 +62,21 @@ def test_a_sentence_that_corrects_nothing_is_not_marked(summarize, intro, later)
     pair = {"intro": intro, "correction": later, "new": "-", "old": "-", "question": "What is it?"}
     summary = summarize(bench.conversation("pair", pair)).compressed.summary
     assert " corrects " not in summary, summary
+
+
+UNCUED_UPDATES = [
+    ("The travel budget for Q2 is $12,000.", "Q2 travel got squeezed down to $9,500 after the audit.", "$9,500", "$12,000"),
+    ("Our build server's address is 10.0.4.21.", "Build box after the rack move: 10.0.7.33.", "10.0.7.33", "10.0.4.21"),
+    ("Lunch on Saturday is with Marta Silva.", "Marta bailed, so Tomasz Nowak is joining us on Saturday.",
+     "Tomasz Nowak", "Marta Silva"),
+]
+"""A later value with no word a correction cue knows: it may stay unmarked, but the line the summary keeps for its
+turn holds the new value (the one not said before, the one written with digits), never only the words around an
+old one ("Q2 travel got squeezed", "Build box after the rack move")."""
+
+
+@pytest.mark.parametrize("intro,later,new,old", UNCUED_UPDATES, ids=[p[1][:28] for p in UNCUED_UPDATES])
+def test_an_uncued_update_keeps_its_new_value(summarize, intro, later, new, old):
+    pair = {"intro": intro, "correction": later, "new": new, "old": old, "question": "What is it now?"}
+    result = summarize(bench.conversation("pair", pair))
+    assert bench.outcome(result) != "lost", result.compressed.summary

@@ -12,11 +12,12 @@ The selection (persona.compression.selection) first keeps what must stay, past t
 user's words in the first two turns (`protect_turns`: they say what the conversation is about, and
 a fact there may carry no mark a pattern could find, "we went with oat milk"), bare questions aside;
 the assistant's sentence answering each of those questions, and its units that bring a new fact in a
-turn where the user asked something; then one short line for every turn still without one, so every
-compressed turn is represented. The rest of the budget
-goes to a lazy greedy cover of the fact spans (persona.compression.facts), earliest turns first, so a later
-look-alike never pushes out the original. Exact surface text is kept: a fact is never rewritten;
-a short line is cut at word boundaries and marked with '…'.
+turn where the user asked something; then one short line for every turn still without one, so every compressed
+turn is represented: the unit bringing a value written with digits first, cut around the value the conversation
+had not said before ("trimmed to $38,000", not "Q3"), then one with digits (a time, a host). The rest of the budget
+goes to a lazy greedy cover of the fact spans (persona.compression.facts), earliest turns first, so a later look-alike
+never pushes out the original. Exact surface text is kept: a fact is never rewritten; a short line is cut at word
+boundaries and marked with '…'.
 
     from persona.compression.extractive import ledger_summarizer
     summary = ledger_summarizer(tok)(old_messages, budget_tokens=120)
@@ -32,6 +33,7 @@ from persona.compression.facts import (fact_words, find_facts, has_digits, mid_s
                                        split_sentences)
 from persona.messages import PREFIX
 from persona.values import contains_value
+from persona.compression.lines import short_line, squeeze
 from persona.compression.selection import KIND_WEIGHTS, WEAK_KINDS, select
 
 
@@ -110,7 +112,7 @@ class SelectionConfig:
     any_question: bool = False
     """Look for answers to every user question of the protected turns, not only to who/what/which ones."""
     telegraphic: bool = False
-    """Leave function words out of kept text, fact spans aside (persona.compression.extractive.squeeze)."""
+    """Leave function words out of kept text, fact spans aside (persona.compression.lines.squeeze)."""
     line_words: int = 6
     """Words of a short line (Unit.short): what a turn keeps at least. An early assistant fact
     keeps its whole unit: trimmed to this, it loses facts on the tuning half."""
@@ -136,7 +138,7 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
         turn += message["role"] == "user" or turn == 0
         sentences += [(text, message["role"], index, turn) for text in split_sentences(content)]
     known = mid_sentence_names([s[0] for s in sentences])
-    units = []
+    units, seen = [], set()
     for number, (text, role, index, turn) in enumerate(sentences):
         facts = find_facts(text, known)
         long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
@@ -151,62 +153,14 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
             mine = tuple((f.key, f.kind, frozenset() if f.kind == "decision" else fact_words(f.key))
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
-            strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]  # digits first: a time, a host
-            anchors = [f.start - start for f in sorted(strong, key=lambda f: f.kind == "decision" or not has_digits(f.text))]
+            strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
+            anchors = [f.start - start for f in sorted(strong, key=lambda f: (f.kind == "decision" or f.key in seen,
+                                                                                 f.kind == "decision" or not has_digits(f.text)))]
             short = short_line(part, anchors[0] if anchors else 0, line_words)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))
+        seen |= {f.key for f in facts}
     return units
-
-
-WORD_SPAN = re.compile(r"\S+")
-FUNCTION_WORDS = frozenset(
-    "i i'm i've i'll i'd we we're we've we'll we'd me us my our you you're your it it's it'll they they're "
-    "them their he she he's she's his him her is are was were am will would that which who just really "
-    "actually basically honestly very quite also so please okay ok well yes oh though still even already "
-    "definitely probably pretty".split())
-"""Words a telegraphic line leaves out, outside fact spans: pronouns, copulas, fillers. Articles,
-prepositions, conjunctions and modal verbs stay: they sit inside values a pattern does not mark
-("the Old Mill", "3rd of march", "has to stay under eight pages")."""
-
-
-def squeeze(text: str, spans: list[tuple[int, int]], words: frozenset = FUNCTION_WORDS) -> str:
-    """The text without FUNCTION_WORDS outside `spans` (offsets of fact spans in it); a dropped
-    word's closing punctuation moves to the word before it."""
-    kept: list[str] = []
-    for match in WORD_SPAN.finditer(text):
-        word = match.group()
-        core = word.strip(".,;:!?()\"“”'‘’").lower().replace("’", "'")
-        inside = any(match.start() < b and a < match.end() for a, b in spans)
-        if inside or core not in words:
-            kept.append(word)
-            continue
-        tail = re.search(r"[.,;:!?]+$", word)
-        if tail and kept and not re.search(r"[.,;:!?]$", kept[-1]):
-            kept[-1] += tail.group()
-    squeezed = " ".join(kept)
-    return squeezed if squeezed.strip(".,;:!? ") else text
-
-
-LEADING_WORDS = frozenset("a an the of to for and or in on at with by from".split())
-"""Words a cut line does not end on: articles, prepositions and conjunctions lead to what it leaves out.
-Question words and verbs stay ("What should I do")."""
-
-
-def short_line(text: str, anchor: int, max_words: int) -> str:
-    """`max_words` words of the text around offset `anchor` (fewer when the last ones are fillers), '…'
-    where cut; '' when it is short already."""
-    words = list(WORD_SPAN.finditer(text))
-    if len(words) <= max_words:
-        return ""
-    at = next((i for i, w in enumerate(words) if w.end() > anchor), 0)
-    low = max(0, min(at - max_words // 4, len(words) - max_words))
-    high = low + max_words
-    # A cut line does not end on "a", "the", "for": they lead to words it leaves out.
-    while high - 1 > max(at, low) and high < len(words) and words[high - 1].group().lower() in LEADING_WORDS:
-        high -= 1
-    body = text[words[low].start():words[high - 1].end()]
-    return ("… " if low else "") + body + (" …" if high < len(words) else "")
 
 
 def render_sentences(units: list[Unit]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from persona.compression.corrections import find_corrections
-from persona.compression.facts import content_words
+from persona.compression.facts import content_words, has_digits
 
 if TYPE_CHECKING:
     from persona.compression.extractive import SelectionConfig, Unit
@@ -64,9 +64,13 @@ class _Picker:
     def gain(self, i: int, short: bool = False) -> float:
         return _gain(self.units[i], self.keys, self.words, self.config, self.cost(i, short))
 
+    def new_strong_facts(self, i: int, short: bool = False) -> list[str]:
+        unit = self.units[i].trimmed() if short else self.units[i]
+        return [key for key, kind, words in unit.facts
+                if kind not in ADVICE_KINDS and key not in self.keys and not (words and words <= self.words)]
+
     def new_strong_fact(self, i: int) -> bool:
-        return any(kind not in ADVICE_KINDS and key not in self.keys and not (words and words <= self.words)
-                   for key, kind, words in self.units[i].facts)
+        return bool(self.new_strong_facts(i))
 
     def take(self, i: int, short: bool = False) -> None:
         unit = self.units[i].trimmed() if short else self.units[i]
@@ -110,7 +114,9 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
         if bringing or not every_turn:
             candidates = bringing
         if candidates:
-            pick.take(max(candidates, key=lambda i: (pick.gain(i, short=True), units[i].role == "user")), short=True)
+            # A line bringing a value written with digits first ("198.51.100.12", not "the ISP swap")
+            pick.take(max(candidates, key=lambda i: (any(map(has_digits, pick.new_strong_facts(i, short=True))),
+                                                     pick.gain(i, short=True), units[i].role == "user")), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
