@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from persona.compression.extractive import Unit
 
 CUE = re.compile(
-    r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|wrong|mistake|typo|no longer|"
+    r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|(?<!go )(?<!goes )(?<!went )(?<!going )(?<!gone )wrong|mistake|typo|no longer|"
     r"changed|(?:moved|bumped|switched|updated) (?:to|from|over)|update on|ignore the|the right one|no wait|"
     r"misspoke|oops|turns out|correct myself|strike that|change of plans?|reassigned|rebooked|rescheduled|"
     r"postponed|pushed (?:back )?to|extended to|(?:cut|raised|lowered|reduced|increased|dropped) to|rather than|"
@@ -83,8 +83,12 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
     """Sentence index -> what it corrects, for every sentence that corrects a value of a kept unit
     (`kept`: unit indexes) stated in an earlier turn or an earlier sentence of the same message."""
     found: dict[int, Correction] = {}
-    words = {j: content_words(units[j].text) for j in kept if _strong(units[j])}
-    for sentence, members in _sentences(units).items():
+    sentences = _sentences(units)
+    # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
+    # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars").
+    words = {j: content_words(" ".join(units[i].text for i in sentences[units[j].sentence]))
+             for j in kept if _strong(units[j])}
+    for sentence, members in sentences.items():
         text = " ".join(units[i].text for i in members)
         new = [fact for i in members for fact in _strong(units[i])]
         if not new or not CUE.search(text):

@@ -142,7 +142,8 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
     for number, (text, role, index, turn) in enumerate(sentences):
         facts = find_facts(text, known)
         long = clauses and len(tokenizer(text, add_special_tokens=False)["input_ids"]) > clause_min_tokens
-        parts = split_clauses(text) if long else [(0, text)]
+        spans = [(f.start, f.start + len(f.text)) for f in facts if f.kind != "decision"]
+        parts = split_clauses(text, spans) if long else [(0, text)]
         for k, (start, part) in enumerate(parts):
             end = parts[k + 1][0] if k + 1 < len(parts) else len(text) + 1
             # Only around a strong fact span: a text without one may be an unmarked fact, word for word.
@@ -154,12 +155,12 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
             strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
-            anchors = [f.start - start for f in sorted(strong, key=lambda f: (f.kind == "decision" or f.key in seen,
-                                                                                 f.kind == "decision" or not has_digits(f.text)))]
-            short = short_line(part, anchors[0] if anchors else 0, line_words)
+            anchors = [(f.start - start, f.start - start + len(f.text)) for f in sorted(strong, key=lambda f: (
+                f.kind == "decision" or fact_words(f.key) <= seen, f.kind == "decision" or not has_digits(f.text)))]
+            short = short_line(part, (anchors or [(0, 0)])[0][0], line_words, (anchors or [(0, 0)])[0][1])
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))
-        seen |= {f.key for f in facts}
+        seen |= {w for f in facts if f.kind != "decision" for w in fact_words(f.key)}
     return units
 
 

@@ -43,7 +43,7 @@ PATTERNS = [
     ("quantity", rf"\b{NUMBER_WORD}\s+(?:{UNIT}|hours?|minutes?|days?|weeks?|months?|years?)\b"),
     ("version", r"(?:==|>=|<=|~=)?\b[vV]?\d+(?:\.\d+){1,3}(?:[-+.]?[A-Za-z]+\d*)?\b"),
     ("code", r"`[^`\n]+`|\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”"),
-    ("identifier", r"#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
+    ("identifier", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
                    r"|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b|\b[A-Z]{2,}\d*\b"),
     ("number", r"[~≈]?\d[\d,.]*(?:e-?\d+)?(?:st|nd|rd|th)?\b"),
 ]
@@ -61,14 +61,18 @@ NOT_NAMES = frozenset(
     "However Otherwise Luckily Unfortunately Hopefully Basically Probably Definitely Understood "
     "Mine He She They Their His Her Him Them Each Every Even Much Many More Less Few Did Was Were "
     "Had Has Have Be Been Being Go Going Sorry Alright Ah Hmm Plus Yet Though Although Unless Until "
-    "Whether Another Other Same Such Very Really Exactly Indeed Instead Otherwise Agreed Fair Dr Mr Mrs Ms Prof".split()
+    "Whether Another Other Same Such Very Really Exactly Indeed Instead Otherwise Agreed Fair Dr Mr Mrs Ms Prof "
+    "He's She's They're They've They'll They'd He'll She'll He'd She'd".split()
 )
 OPENERS = frozenset(
     "Everything Everyone Whatever Whoever Someone Somebody Something Nothing Nobody Anything Anyone "
     "Last First Never Always Sometimes Often Today Tomorrow Yesterday Later Soon Sadly Congratulations "
     "Unfortunately Fortunately Personally Overall Generally Usually Ideally Otherwise Between Whenever".split())
 """Capitalized words that open sentences and are not names, beyond NOT_NAMES."""
-NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*\w|[^\W\d_]")
+NAME_WORD = re.compile(r"(?<![^\W_])[^\W\d_][\w'’.-]*\w|(?<![^\W_])[^\W\d_]")
+"""A word that may be part of a name: it starts with a letter, not inside a token ("1E", "x86")."""
+TITLE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.$")
+"""A title before a word does not end a sentence: "Dr. Okafor" is a name, not a sentence's opener."""
 NAME_JOINERS = frozenset("van von de da del der di du la le bin al y of".split())
 DECISION = re.compile(
     r"\b(?:decided|decide|chose|choose|chosen|picked|pick|selected|settled|settle|went with|go with|"
@@ -152,7 +156,8 @@ def _names(text: str, known_names: frozenset) -> list[Fact]:
         if not run:
             continue
         span = text[run[0].start():run[-1].end()].rstrip(".")
-        opens_sentence = not text[:run[0].start()].strip() or text[:run[0].start()].rstrip()[-1] in ".!?\n"
+        before = text[:run[0].start()].rstrip()
+        opens_sentence = not before or before[-1] in ".!?\n" and not TITLE.search(before)
         if opens_sentence and len(run) == 1 and span.lower() not in known_names:
             # "Porto is lovely" or "Congratulations!": a weaker guess, unless it is a common opener.
             if span not in OPENERS and len(span) > 2:
@@ -168,7 +173,7 @@ def mid_sentence_names(texts: list[str]) -> frozenset:
     for text in texts:
         for match in NAME_WORD.finditer(text):
             before = text[:match.start()].rstrip()
-            if before and before[-1] not in ".!?\n" and match.group()[0].isupper():
+            if before and (before[-1] not in ".!?\n" or TITLE.search(before)) and match.group()[0].isupper():
                 known.add(match.group().rstrip(".").lower())
     return frozenset(known - {w.lower() for w in NOT_NAMES})
 
@@ -177,10 +182,13 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
-def split_clauses(sentence: str) -> list[tuple[int, str]]:
-    """(offset, clause) of a sentence split at ; : , — ( boundaries; whitespace between them dropped."""
+def split_clauses(sentence: str, keep: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+    """(offset, clause) of a sentence split at ; : , — ( boundaries; whitespace between them dropped. No boundary
+    inside a span of `keep` (offsets of fact spans: "September 20, 2025" stays one value)."""
+    cuts = [m for m in CLAUSE_END.finditer(sentence) if not any(a < m.start() < b for a, b in keep)]
+    pieces = [sentence[a.end() if a else 0:b.start() if b else len(sentence)] for a, b in zip([None, *cuts], [*cuts, None])]
     clauses, position = [], 0
-    for clause in CLAUSE_END.split(sentence):
+    for clause in pieces:
         if clause.strip():
             position = sentence.index(clause.strip(), position)
             clauses.append((position, clause.strip()))

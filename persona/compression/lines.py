@@ -43,15 +43,18 @@ LEADING_WORDS = frozenset("a an the of to for and or in on at with by from".spli
 Question words and verbs stay ("What should I do")."""
 
 
-def short_line(text: str, anchor: int, max_words: int) -> str:
+def short_line(text: str, anchor: int, max_words: int, anchor_end: int = 0) -> str:
     """`max_words` words of the text around offset `anchor` (fewer when the last ones are fillers), '…'
-    where cut; '' when it is short already."""
+    where cut; '' when it is short already. A value ending at `anchor_end` is never cut ("September 20, 2025"):
+    the line then starts nearer it, or runs longer."""
     words = list(WORD_SPAN.finditer(text))
     if len(words) <= max_words:
         return ""
     at = next((i for i, w in enumerate(words) if w.end() > anchor), 0)
+    last = next((i for i, w in enumerate(words) if w.end() >= anchor_end), at)
     low = max(0, min(at - max_words // 4, len(words) - max_words))
-    high = low + max_words
+    low = min(at, max(low, last + 1 - max_words))
+    high = max(low + max_words, last + 1)
     # A cut line does not end on "a", "the", "for": they lead to words it leaves out.
     while high - 1 > max(at, low) and high < len(words) and words[high - 1].group().lower() in LEADING_WORDS:
         high -= 1

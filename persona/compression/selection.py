@@ -64,13 +64,22 @@ class _Picker:
     def gain(self, i: int, short: bool = False) -> float:
         return _gain(self.units[i], self.keys, self.words, self.config, self.cost(i, short))
 
-    def new_strong_facts(self, i: int, short: bool = False) -> list[str]:
+    def new_strong_facts(self, i: int, short: bool = False) -> list[tuple[str, str]]:
+        """(key, kind) of the unit's values the summary lacks."""
         unit = self.units[i].trimmed() if short else self.units[i]
-        return [key for key, kind, words in unit.facts
+        return [(key, kind) for key, kind, words in unit.facts
                 if kind not in ADVICE_KINDS and key not in self.keys and not (words and words <= self.words)]
 
     def new_strong_fact(self, i: int) -> bool:
         return bool(self.new_strong_facts(i))
+
+    def line_order(self, i: int, early_kinds: set) -> tuple:
+        """Which unit stands for its turn: one bringing a value of a kind the first turns gave (a later email where
+        they gave an email: maybe its update), then one written with digits ("198.51.100.12", not "the ISP
+        swap"), then the most gain."""
+        new = self.new_strong_facts(i, short=True)
+        return (any(kind in early_kinds for _, kind in new), any(has_digits(key) for key, _ in new),
+                self.gain(i, short=True), self.units[i].role == "user")
 
     def take(self, i: int, short: bool = False) -> None:
         unit = self.units[i].trimmed() if short else self.units[i]
@@ -108,15 +117,14 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
                 pick.take(i)
     _take_corrections(pick)
     every_turn = len({u.turn for u in units}) <= config.line_turns
+    early_kinds = {kind for i in early if i in pick.chosen for _, kind, _ in units[i].facts} - ADVICE_KINDS
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
         bringing = [i for i in candidates if pick.new_strong_fact(i)]
         if bringing or not every_turn:
             candidates = bringing
         if candidates:
-            # A line bringing a value written with digits first ("198.51.100.12", not "the ISP swap")
-            pick.take(max(candidates, key=lambda i: (any(map(has_digits, pick.new_strong_facts(i, short=True))),
-                                                     pick.gain(i, short=True), units[i].role == "user")), short=True)
+            pick.take(max(candidates, key=lambda i: pick.line_order(i, early_kinds)), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
