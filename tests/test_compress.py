@@ -134,6 +134,10 @@ FACT_CASES = [
     ("latency-flag", "p99 is 340 ms with enable_async_checkout on.", {"340 ms", "enable_async_checkout", "99"}),
     ("amounts", "Rent is 1,450 EUR, the deposit $2,900.", {"1,450 EUR", "$2,900"}),
     ("pascal-case", "PreviewRead would be my name for it, next to darkOnly.", {"PreviewRead", "darkOnly"}),
+    ("titles", "Her new teacher is Mr. Delgado, and Dr. Okafor took over.", {"Delgado", "Okafor"}),
+    ("email", "Write to lena.ostrowski@brightpath.com today.", {"lena.ostrowski@brightpath.com"}),
+    ("no-name-in-a-token", "The keynote is in Hall 1E.", {"Hall"}),
+    ("contraction", "He's Brazilian, by the way.", {"Brazilian"}),
 ]
 
 
@@ -307,12 +311,16 @@ def test_a_fact_the_assistant_states_early_is_kept(tok, strategy, kind, ask, ans
 
 
 def test_short_line_and_fact_words():
+    from persona.compression.facts import fact_words, split_clauses
     from persona.compression.lines import short_line
-    from persona.compression.facts import fact_words
 
     text = "Health checks on the old cluster hit 5432 every ten seconds for the whole region"
     assert short_line(text, text.index("5432"), 6) == "… hit 5432 every ten seconds …", "no filler at the cut"
     assert short_line("Port 9090.", 5, 6) == "", "a short text is its own line"
+    text = "venue had a conflict so we moved it, it's September 20, 2025 now lol"
+    at = text.index("September")
+    assert "September 20, 2025" in short_line(text, at, 4, at + len("September 20, 2025")), "a value is never cut"
+    assert [c for _, c in split_clauses(text, [(at, at + 18)])][-1] == "it's September 20, 2025 now lol"
     assert fact_words("90-minute") <= fact_words("90 minutes")
     assert fact_words("a hundred steps") == fact_words("100 steps")
     assert fact_words("Lena's") == fact_words("Lena")

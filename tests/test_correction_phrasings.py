@@ -27,6 +27,8 @@ PAIRS = [
     ("The launch is set for 5 March.", "Launch update, it’s now 12 March.", "12 March", "5 March"),
     ("The launch is set for 5 March.", "Postponed: the launch is now 12 March.", "12 March", "5 March"),
     ("The API gateway listens on port 8443.", "We switched the API gateway port to 9443.", "9443", "8443"),
+    ("Whatever happens with the moving van, Yuki Zieliński has the final say.",
+     "The moving van got bumped to Lars Petrov.", "Lars Petrov", "Yuki Zieliński"),
     ("The external examiner is Dr. Helena Marquardt.",
      "Correction on the examiner: it'll be Prof. Tomasz Wierzbicki instead.", "Tomasz Wierzbicki", "Helena Marquardt"),
 ]
