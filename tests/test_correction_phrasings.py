@@ -29,6 +29,7 @@ PAIRS = [
     ("The API gateway listens on port 8443.", "We switched the API gateway port to 9443.", "9443", "8443"),
     ("Whatever happens with the moving van, Yuki Zieliński has the final say.",
      "The moving van got bumped to Lars Petrov.", "Lars Petrov", "Yuki Zieliński"),
+    ("Ghent is where the laptop order ends up.", "The laptop order got bumped to the Foundry.", "the Foundry", "Ghent"),
     ("The external examiner is Dr. Helena Marquardt.",
      "Correction on the examiner: it'll be Prof. Tomasz Wierzbicki instead.", "Tomasz Wierzbicki", "Helena Marquardt"),
 ]

@@ -56,6 +56,12 @@ def _strong(unit: Unit) -> list[tuple[str, str]]:
     return [(key, kind) for key, kind, _ in unit.facts if kind not in ADVICE]
 
 
+def _replaceable(unit: Unit) -> list[tuple[str, str]]:
+    """The values a later sentence may replace: the strong ones, then a capitalized opener read as a name ("Ghent is
+    where the laptop order ends up", later "the laptop order got bumped to the Foundry")."""
+    return _strong(unit) + [(key, "name") for key, kind, _ in unit.facts if kind == "opener"]
+
+
 def _sentences(units: list[Unit]) -> dict[int, list[int]]:
     by_sentence: dict[int, list[int]] = {}
     for i, unit in enumerate(units):
@@ -87,7 +93,7 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
     # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
     # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars").
     words = {j: content_words(" ".join(units[i].text for i in sentences[units[j].sentence]))
-             for j in kept if _strong(units[j])}
+             for j in kept if _replaceable(units[j])}
     for sentence, members in sentences.items():
         text = " ".join(units[i].text for i in members)
         new = [fact for i in members for fact in _strong(units[i])]
@@ -103,10 +109,10 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
                 continue
             if earlier.turn == first.turn and earlier.message != first.message:
                 continue
-            before = {key for key, _ in _strong(earlier)}
+            before = {key for key, _ in _replaceable(earlier)}
             fresh = {kind for key, kind in new if key not in before}
             named = {key for key, _ in new}
-            olds = [key for key, kind in _strong(earlier) if kind in fresh]
+            olds = [key for key, kind in _replaceable(earlier) if kind in fresh]  # openers last (sort is stable)
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
             # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
             digits = any(has_digits(key) for key, kind in new if kind in fresh)
