@@ -67,7 +67,6 @@ def trained_folder(run_dir: Path) -> Path:
 def load_run(run_dir: Path):
     """The TrainResult of a finished run folder (result.json and final/, here or in the cached run its
     config.json names); ExportError otherwise."""
-    from persona.models import resolve
     from persona.train import TrainResult
 
     run_dir = trained_folder(Path(run_dir))
@@ -75,9 +74,7 @@ def load_run(run_dir: Path):
     if not result_file.is_file() or not (run_dir / "final").is_dir():
         raise ExportError(f"{run_dir}: not a finished training run (needs result.json and final/)")
     try:
-        summary = json.loads(result_file.read_text())
-        return TrainResult(run_dir, summary["backend"], resolve(summary["model"]), [], summary.get(
-            "train_seconds", 0.0), summary.get("n_rows", 0), base_4bit=summary.get("base_4bit", False))
+        return TrainResult.read(run_dir)
     except (ValueError, KeyError) as err:
         raise ExportError(f"{result_file}: unreadable run summary ({err})") from None
 

@@ -50,11 +50,11 @@ def quantized_on_the_fly(model, source_path: str) -> bool:
 def trained_on_nf4(adapter) -> bool:
     """Whether the adapter folder (a run's final/) trained on NF4 weights, from the run's result.json beside it;
     False for a folder with no run summary."""
-    import json
     from pathlib import Path
 
-    summary = Path(adapter).parent / "result.json"
+    from persona.train import TrainResult
+
     try:
-        return bool(json.loads(summary.read_text()).get("base_4bit", False))
-    except (OSError, ValueError, AttributeError):
+        return TrainResult.read(Path(adapter).parent).base_4bit
+    except (OSError, ValueError, KeyError, AttributeError):
         return False

@@ -13,7 +13,6 @@ from persona.config import TrainConfig
 from persona.models import SMOLLM2, ModelSource, cache_root, load, resolve
 from persona.model_sources import marker_of, named_sources
 from persona.train import TrainResult, train
-from persona.training_log import read_log
 from persona.vram import free_cuda
 
 _VERSIONED = ("torch", "transformers", "peft", "trl", "unsloth", "bitsandbytes")
@@ -89,10 +88,7 @@ def train_cached(config: TrainConfig, *, runs_dir: Path | None = None, log=print
     cached = runs_dir / key
     result_file = cached / "result.json"
     if result_file.exists() and (cached / "final").is_dir() and "final_step" in json.loads(result_file.read_text()):
-        summary = json.loads(result_file.read_text())
-        result = TrainResult(cached, summary["backend"], source, read_log(cached / "training.log"),
-                             summary["train_seconds"], summary["n_rows"], vram=summary.get("vram", {}),
-                             final_step=summary["final_step"], base_4bit=summary.get("base_4bit", False))
+        result = TrainResult.read(cached, source)
         log(f"persona: reusing the cached training run {cached} (same data, config, model and versions)")
         reused = True
     else:
@@ -145,8 +141,7 @@ def latest_real_run(*roots: Path) -> TrainResult | None:
     if not found:
         return None
     _, run, summary = max(found, key=lambda item: item[0])
-    return TrainResult(run, summary["backend"], resolve(summary["model"]), read_log(run / "training.log"),
-                       summary["train_seconds"], summary["n_rows"], base_4bit=summary.get("base_4bit", False))
+    return TrainResult.read(run)
 
 
 def chat_target(output_dir: Path) -> tuple[str, Path | None, str]:

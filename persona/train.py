@@ -53,6 +53,16 @@ class TrainResult:
     """The LoRA adapter trained on 4-bit NF4 weights quantized from the source's own (QLoRA on CUDA): it is decoded
     and merged on those weights (persona.nf4), not on the full-precision base."""
 
+    @classmethod
+    def read(cls, run_dir: Path, source: ModelSource | None = None) -> "TrainResult":
+        """A finished run read back from its result.json (KeyError or ValueError when that is not a run summary);
+        `source` when the caller has resolved the model already."""
+        summary = json.loads((Path(run_dir) / "result.json").read_text())
+        return cls(Path(run_dir), summary["backend"], source or resolve(summary["model"]),
+                   read_log(Path(run_dir) / "training.log"), summary.get("train_seconds", 0.0),
+                   summary.get("n_rows", 0), vram=summary.get("vram", {}), final_step=summary.get("final_step", 0),
+                   base_4bit=summary.get("base_4bit", False))
+
     @property
     def adapter_dir(self) -> Path:
         """The LoRA adapter (or, for finetune="full", the whole model)."""
