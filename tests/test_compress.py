@@ -136,7 +136,7 @@ FACT_CASES = [
     ("pascal-case", "PreviewRead would be my name for it, next to darkOnly.", {"PreviewRead", "darkOnly"}),
     ("titles", "Her new teacher is Mr. Delgado, and Dr. Okafor took over.", {"Delgado", "Okafor"}),
     ("email", "Write to lena.ostrowski@brightpath.com today.", {"lena.ostrowski@brightpath.com"}),
-    ("no-name-in-a-token", "The keynote is in Hall 1E.", {"Hall"}),
+    ("room-code", "The keynote is in Hall 1E.", {"Hall", "1E"}),
     ("contraction", "He's Brazilian, by the way.", {"Brazilian"}),
 ]
 
@@ -144,6 +144,23 @@ FACT_CASES = [
 @pytest.mark.parametrize("name,sentence,expected", FACT_CASES, ids=[c[0] for c in FACT_CASES])
 def test_find_facts_keeps_surface_text(name, sentence, expected):
     assert {f.text for f in find_facts(sentence) if f.kind not in ("decision", "opener")} == expected
+
+
+def test_fact_spans_on_long_tokens_and_package_pins():
+    import time
+
+    began = time.perf_counter()
+    find_facts("paste: " + "0123456789abcdef" * 2500 + " and " + "-" * 40000)
+    assert time.perf_counter() - began < 3, "an e-mail pattern retried inside a long token is quadratic"
+    assert "18.2.0" in {f.text for f in find_facts("We pin react@18.2.0 in the web app.")}, "a pin is no e-mail"
+
+
+def test_a_decision_opening_a_sentence_anchors_a_short_line_not_a_whole_one(tok):
+    from persona.compression.extractive import units_of
+
+    text = "Booked the cabin near the lake for the whole family reunion weekend with everyone invited."
+    unit, = units_of([{"role": "user", "content": text}], tok, clauses=True, line_words=4)
+    assert 0 < len(unit.short.replace("…", "").split()) <= 6, unit.short
 
 
 def test_a_decision_clause_is_a_fact():

@@ -30,6 +30,9 @@ PAIRS = [
     ("Whatever happens with the moving van, Yuki Zieliński has the final say.",
      "The moving van got bumped to Lars Petrov.", "Lars Petrov", "Yuki Zieliński"),
     ("Ghent is where the laptop order ends up.", "The laptop order got bumped to the Foundry.", "the Foundry", "Ghent"),
+    ("The caterer for the launch party is Hugo Boateng, and the venue is the Granary.",
+     "Actually, the venue changed to the Old Mill.", "the Old Mill", "the Granary"),
+    ("The train leaves from Platform 9A.", "Update: the train now leaves from Platform 7B.", "7B", "9A"),
     ("The external examiner is Dr. Helena Marquardt.",
      "Correction on the examiner: it'll be Prof. Tomasz Wierzbicki instead.", "Tomasz Wierzbicki", "Helena Marquardt"),
 ]
@@ -55,6 +58,9 @@ NOT_CORRECTIONS = [
     ("The budget for the offsite is $5,000.", "The catering quote (was told by Jim) is $1,200 for the offsite."),
     ("The office printer is on floor 3.", "I'm heading to the printer on floor 5 now."),
     ("Rent for the flat is $1,850 a month.", "The flat's electricity is $120 a month going forward, on top of rent."),
+    ("Budget for the offsite is $12,000.", "Update on the offsite: the venue is now Hotel Adler."),
+    ("There's a deposit of $500 due for the venue.", "Actually, the venue deposit goes to Jonas Weber."),
+    ("She’s the lead on the Ferris account, Ines Duarte.", "Sorry, Ines asked me to loop in Paulo Reis as well."),
 ]
 """A later value of the same kind about the same thing, with words that often open corrections, that corrects
 nothing: marking it would tell the reader the earlier value is stale."""
@@ -72,6 +78,8 @@ UNCUED_UPDATES = [
     ("Our build server's address is 10.0.4.21.", "Build box after the rack move: 10.0.7.33.", "10.0.7.33", "10.0.4.21"),
     ("Lunch on Saturday is with Marta Silva.", "Marta bailed, so Tomasz Nowak is joining us on Saturday.",
      "Tomasz Nowak", "Marta Silva"),
+    ("Marta Silva set the budget at $12,000.", "Jonas Weber replied: 9,500 for the 3 teams.", "9,500", "$12,000"),
+    ("The standup with Marta Silva is at 9:30.", "Jonas Weber pinged me, standup is 10 from Monday.", "10", "9:30"),
 ]
 """A later value with no word a correction cue knows: it may stay unmarked, but the line the summary keeps for its
 turn holds the new value (the one not said before, the one written with digits), never only the words around an

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from persona.compression.extractive import Unit
 
 CUE = re.compile(
-    r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|(?<!go )(?<!goes )(?<!went )(?<!going )(?<!gone )wrong|mistake|typo|no longer|"
+    r"\b(?:wait|actually|sorry|scratch that|correction|i mean|make that|misread|mistake|typo|no longer|"
+    r"(?<!go )(?<!goes )(?<!went )(?<!going )(?<!gone )wrong|"
     r"changed|(?:moved|bumped|switched|updated) (?:to|from|over)|update on|ignore the|the right one|no wait|"
     r"misspoke|oops|turns out|correct myself|strike that|change of plans?|reassigned|rebooked|rescheduled|"
     r"postponed|pushed (?:back )?to|extended to|(?:cut|raised|lowered|reduced|increased|dropped) to|rather than|"
@@ -34,7 +35,7 @@ CUE = re.compile(
 """Words that say a value replaces an earlier one. Not "instead", "change" or "updated" alone: on the
 fixtures they open sentences about another thing ("rank 8 instead" for another experiment, "does that
 change anything"), and a false correction tells the reader a kept fact is stale."""
-CUE_WORDS = frozenset(content_words("wait actually sorry scratch correction mean make misread wrong mistake typo "
+CUE_WORDS = frozenset(content_words("wait actually sorry scratch correction mean make misread wrong mistake typo no "
                                     "longer instead change changed changes moved bumped update updated ignore right "
                                     "switched now fix small heads earlier before gave said mentioned one"))
 """Cue words and their company ("I gave you the wrong one earlier"): never the subject of a correction."""
@@ -57,9 +58,11 @@ def _strong(unit: Unit) -> list[tuple[str, str]]:
 
 
 def _replaceable(unit: Unit) -> list[tuple[str, str]]:
-    """The values a later sentence may replace: the strong ones, then a capitalized opener read as a name ("Ghent is
-    where the laptop order ends up", later "the laptop order got bumped to the Foundry")."""
-    return _strong(unit) + [(key, "name") for key, kind, _ in unit.facts if kind == "opener"]
+    """The values a later sentence may replace: the strong ones; in a sentence without any, a capitalized opener read
+    as a name ("Ghent is where the laptop order ends up", later "the laptop order got bumped to the Foundry"), but
+    not "There's", nor "Budget" beside a real value ("Budget for the offsite is $12,000")."""
+    return _strong(unit) or [(key, "name") for key, kind, _ in unit.facts
+                             if kind == "opener" and not re.search("['’]", key)]
 
 
 def _sentences(units: list[Unit]) -> dict[int, list[int]]:
@@ -112,14 +115,19 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             before = {key for key, _ in _replaceable(earlier)}
             fresh = {kind for key, kind in new if key not in before}
             named = {key for key, _ in new}
-            olds = [key for key, kind in _replaceable(earlier) if kind in fresh]  # openers last (sort is stable)
+            openers = {key for key, kind, _ in earlier.facts if kind == "opener"}
+            # An opener the correcting sentence names too is its subject, not the value it replaces.
+            olds = [key for key, kind in _replaceable(earlier)
+                    if kind in fresh and not (key in openers and contains_value(text, key))]
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
             # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
             digits = any(has_digits(key) for key, kind in new if kind in fresh)
             olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
             # A value both sentences name is a subject they share ("SSO", "the AGM"): it stays where it is.
-            shared = len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts})
-            if shared >= MIN_SHARED and olds and (best is None or shared > best[0]):
+            # Ties between the clauses of one kept sentence go to the clause that shares words itself.
+            shared = (len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts}),
+                      len(subject & content_words(earlier.text)))
+            if shared[0] >= MIN_SHARED and olds and (best is None or shared > best[0]):
                 best = (shared, earlier, olds[0])
         if best:
             _, earlier, old = best

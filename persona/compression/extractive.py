@@ -155,8 +155,10 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
                          for f in facts if start <= f.start < end)
             cost = len(tokenizer(part, add_special_tokens=False)["input_ids"]) + 1
             strong = [f for f in facts if start <= f.start < end and f.kind not in WEAK_KINDS]
-            anchors = [(f.start - start, f.start - start + len(f.text)) for f in sorted(strong, key=lambda f: (
-                f.kind == "decision" or fact_words(f.key) <= seen, f.kind == "decision" or not has_digits(f.text)))]
+            # A decision is its whole sentence: its cue anchors a line, and nothing more of it is kept whole.
+            anchors = [(f.start - start, f.start - start + (0 if f.kind == "decision" else len(f.text)))
+                       for f in sorted(strong, key=lambda f: (f.kind == "decision" or fact_words(f.key) <= seen,
+                                                              f.kind == "decision" or not has_digits(f.text)))]
             short = short_line(part, (anchors or [(0, 0)])[0][0], line_words, (anchors or [(0, 0)])[0][1])
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))

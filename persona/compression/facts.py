@@ -43,7 +43,9 @@ PATTERNS = [
     ("quantity", rf"\b{NUMBER_WORD}\s+(?:{UNIT}|hours?|minutes?|days?|weeks?|months?|years?)\b"),
     ("version", r"(?:==|>=|<=|~=)?\b[vV]?\d+(?:\.\d+){1,3}(?:[-+.]?[A-Za-z]+\d*)?\b"),
     ("code", r"`[^`\n]+`|\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”"),
-    ("identifier", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
+    # An e-mail address (anchored on its left: no retry inside a long token), a room or seat code ("1E", "12C")
+    ("identifier", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b|\b\d{1,4}[A-Z]\b"
+                   r"|#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
                    r"|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b|\b[A-Z]{2,}\d*\b"),
     ("number", r"[~≈]?\d[\d,.]*(?:e-?\d+)?(?:st|nd|rd|th)?\b"),
 ]
@@ -141,7 +143,7 @@ def _names(text: str, known_names: frozenset) -> list[Fact]:
         if run and (gap.strip() or "\n" in gap):
             names.append(run)
             run = []
-        if word[0].isupper() and word.strip(".") not in NOT_NAMES:
+        if word[0].isupper() and word.strip(".").replace("’", "'") not in NOT_NAMES:
             run.append(match)
         elif run and word in NAME_JOINERS:
             run.append(match)

@@ -74,11 +74,12 @@ class _Picker:
         return bool(self.new_strong_facts(i))
 
     def line_order(self, i: int, early_kinds: set) -> tuple:
-        """Which unit stands for its turn: one bringing a value of a kind the first turns gave (a later email where
-        they gave an email: maybe its update), then one written with digits ("198.51.100.12", not "the ISP
-        swap"), then the most gain."""
+        """Which unit stands for its turn: one bringing a value of a kind the first turns gave (NUMERIC counts as one
+        kind; a later email where they gave an email: maybe its update), then one written with digits
+        ("198.51.100.12", not "the ISP swap"), then the most gain."""
         new = self.new_strong_facts(i, short=True)
-        return (any(kind in early_kinds for _, kind in new), any(has_digits(key) for key, _ in new),
+        families = {_family(kind) for kind in early_kinds}
+        return (any(_family(kind) in families for _, kind in new), any(has_digits(key) for key, _ in new),
                 self.gain(i, short=True), self.units[i].role == "user")
 
     def take(self, i: int, short: bool = False) -> None:
@@ -89,6 +90,15 @@ class _Picker:
         for key, _, key_words in unit.facts:
             self.keys.add(key)
             self.words.update(key_words)
+
+
+NUMERIC = frozenset({"date", "time", "amount", "quantity", "number", "version"})
+"""Kinds of values written with numbers: one family when a turn's line looks for a value like the first turns' ("the
+budget is $12,000", later "9,500 for the 3 teams")."""
+
+
+def _family(kind: str) -> str:
+    return "numeric" if kind in NUMERIC else kind
 
 
 def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection:
