@@ -45,16 +45,3 @@ def quantized_on_the_fly(model, source_path: str) -> bool:
     same = os.path.realpath(loaded_from) == os.path.realpath(source_path) if os.path.isdir(source_path) \
         else loaded_from == str(source_path)
     return same and any(type(m).__name__ == "Linear4bit" for m in model.modules())
-
-
-def trained_on_nf4(adapter) -> bool:
-    """Whether the adapter folder (a run's final/) trained on NF4 weights, from the run's result.json beside it;
-    False for a folder with no run summary."""
-    from pathlib import Path
-
-    from persona.train import TrainResult
-
-    try:
-        return TrainResult.read(Path(adapter).parent).base_4bit
-    except (OSError, ValueError, KeyError, AttributeError):
-        return False

@@ -78,6 +78,15 @@ class TrainResult:
                 "base_4bit": self.base_4bit, "losses": self.losses}
 
 
+def trained_on_nf4(adapter) -> bool:
+    """Whether the adapter folder (a run's final/) trained on NF4 weights, from the run's result.json beside it;
+    False for a folder with no run summary."""
+    try:
+        return TrainResult.read(Path(adapter).parent).base_4bit
+    except (OSError, ValueError, KeyError, AttributeError):
+        return False
+
+
 def render_rows(examples, tokenizer, max_length: int) -> list[dict]:
     """Tokenized rows with labels on the answer; raises if any example would train on nothing."""
     rows, problems = [], []

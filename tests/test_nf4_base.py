@@ -11,7 +11,8 @@ import torch
 from persona import runs
 from persona.config import TrainConfig
 from persona.models import Loaded, load, resolve
-from persona.nf4 import quantized_on_the_fly, trained_on_nf4
+from persona.nf4 import quantized_on_the_fly
+from persona.train import trained_on_nf4
 
 
 def test_a_cpu_run_records_no_4bit_base_and_a_reused_run_reads_it_back(tmp_path):

@@ -96,7 +96,7 @@ def open_chat(spec: str, *, adapter: str | Path | None = None, strategy: str, th
     from persona.compression.summarizers import resolve_summarizer
     from persona.infer import generate
     from persona.models import load
-    from persona.nf4 import trained_on_nf4
+    from persona.train import trained_on_nf4
 
     loaded = load(spec, adapter=adapter, nf4_base=adapter is not None and trained_on_nf4(adapter))
     model, tokenizer = loaded.model, loaded.tokenizer
