@@ -112,12 +112,13 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
                 continue
             if earlier.turn == first.turn and earlier.message != first.message:
                 continue
-            before = {key for key, _ in _replaceable(earlier)}
+            replaceable = _replaceable(earlier)
+            before = {key for key, _ in replaceable}
             fresh = {kind for key, kind in new if key not in before}
             named = {key for key, _ in new}
             openers = {key for key, kind, _ in earlier.facts if kind == "opener"}
             # An opener the correcting sentence names too is its subject, not the value it replaces.
-            olds = [key for key, kind in _replaceable(earlier)
+            olds = [key for key, kind in replaceable
                     if kind in fresh and not (key in openers and contains_value(text, key))]
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
             # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").

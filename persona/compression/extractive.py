@@ -159,7 +159,8 @@ def units_of(messages: list[dict], tokenizer, clauses: bool, clause_min_tokens: 
             anchors = [(f.start - start, f.start - start + (0 if f.kind == "decision" else len(f.text)))
                        for f in sorted(strong, key=lambda f: (f.kind == "decision" or fact_words(f.key) <= seen,
                                                               f.kind == "decision" or not has_digits(f.text)))]
-            short = short_line(part, (anchors or [(0, 0)])[0][0], line_words, (anchors or [(0, 0)])[0][1])
+            anchor, anchor_end = anchors[0] if anchors else (0, 0)
+            short = short_line(part, anchor, line_words, anchor_end)
             short_cost = len(tokenizer(short, add_special_tokens=False)["input_ids"]) + 1 if short else 0
             units.append(Unit(part, role, index, turn, len(units), number, mine, cost, short, short_cost))
         seen |= {w for f in facts if f.kind != "decision" for w in fact_words(f.key)}

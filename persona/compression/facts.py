@@ -188,7 +188,8 @@ def split_clauses(sentence: str, keep: list[tuple[int, int]] = ()) -> list[tuple
     """(offset, clause) of a sentence split at ; : , — ( boundaries; whitespace between them dropped. No boundary
     inside a span of `keep` (offsets of fact spans: "September 20, 2025" stays one value)."""
     cuts = [m for m in CLAUSE_END.finditer(sentence) if not any(a < m.start() < b for a, b in keep)]
-    pieces = [sentence[a.end() if a else 0:b.start() if b else len(sentence)] for a, b in zip([None, *cuts], [*cuts, None])]
+    pieces = [sentence[a.end() if a else 0:b.start() if b else len(sentence)]
+              for a, b in zip([None, *cuts], [*cuts, None])]
     clauses, position = [], 0
     for clause in pieces:
         if clause.strip():

@@ -73,12 +73,11 @@ class _Picker:
     def new_strong_fact(self, i: int) -> bool:
         return bool(self.new_strong_facts(i))
 
-    def line_order(self, i: int, early_kinds: set) -> tuple:
-        """Which unit stands for its turn: one bringing a value of a kind the first turns gave (NUMERIC counts as one
-        kind; a later email where they gave an email: maybe its update), then one written with digits
-        ("198.51.100.12", not "the ISP swap"), then the most gain."""
+    def line_order(self, i: int, families: set) -> tuple:
+        """Which unit stands for its turn: one bringing a value of a kind (`families`: _family) the first turns
+        gave (NUMERIC counts as one kind; a later email where they gave an email: maybe its update), then one
+        written with digits ("198.51.100.12", not "the ISP swap"), then the most gain."""
         new = self.new_strong_facts(i, short=True)
-        families = {_family(kind) for kind in early_kinds}
         return (any(_family(kind) in families for _, kind in new), any(has_digits(key) for key, _ in new),
                 self.gain(i, short=True), self.units[i].role == "user")
 
@@ -127,14 +126,15 @@ def select(units: list[Unit], budget: int, config: SelectionConfig) -> Selection
                 pick.take(i)
     _take_corrections(pick)
     every_turn = len({u.turn for u in units}) <= config.line_turns
-    early_kinds = {kind for i in early if i in pick.chosen for _, kind, _ in units[i].facts} - ADVICE_KINDS
+    families = {_family(kind) for i in early if i in pick.chosen for _, kind, _ in units[i].facts
+                if kind not in ADVICE_KINDS}
     for turn in sorted({u.turn for u in units} - {u.turn for u in pick.chosen.values()}):
         candidates = [i for i, u in enumerate(units) if u.turn == turn]
         bringing = [i for i in candidates if pick.new_strong_fact(i)]
         if bringing or not every_turn:
             candidates = bringing
         if candidates:
-            pick.take(max(candidates, key=lambda i: pick.line_order(i, early_kinds)), short=True)
+            pick.take(max(candidates, key=lambda i: pick.line_order(i, families)), short=True)
     mandatory = len(pick.chosen)
     _fill(pick, budget)
     return Selection(list(pick.chosen.values()), mandatory)
