@@ -137,6 +137,7 @@ FACT_CASES = [
     ("titles", "Her new teacher is Mr. Delgado, and Dr. Okafor took over.", {"Delgado", "Okafor"}),
     ("email", "Write to lena.ostrowski@brightpath.com today.", {"lena.ostrowski@brightpath.com"}),
     ("room-code", "The keynote is in Hall 1E.", {"Hall", "1E"}),
+    ("extension", "My extension is x4471, not the x86 box.", {"x4471", "86"}),
     ("contraction", "He's Brazilian, by the way.", {"Brazilian"}),
 ]
 

@@ -80,6 +80,8 @@ UNCUED_UPDATES = [
      "Tomasz Nowak", "Marta Silva"),
     ("Marta Silva set the budget at $12,000.", "Jonas Weber replied: 9,500 for the 3 teams.", "9,500", "$12,000"),
     ("The standup with Marta Silva is at 9:30.", "Jonas Weber pinged me, standup is 10 from Monday.", "10", "9:30"),
+    ("Ring me on my desk line, extension x2218.", "IT renumbered the whole wing, mine's x7310 from Monday.", "x7310",
+     "x2218"),
 ]
 """A later value with no word a correction cue knows: it may stay unmarked, but the line the summary keeps for its
 turn holds the new value (the one not said before, the one written with digits), never only the words around an
