@@ -15,8 +15,8 @@ from persona.nf4 import quantized_on_the_fly
 from persona.train import trained_on_nf4
 
 
-def test_a_cpu_run_records_no_4bit_base_and_a_reused_run_reads_it_back(tmp_path):
-    config = TrainConfig.from_settings(model="tiny", max_steps=1, logging_steps=1, save_steps=100,
+def test_a_cpu_run_records_no_4bit_base_and_a_reused_run_reads_it_back(tmp_path, cpu):
+    config = TrainConfig.from_settings(model="tiny", backend="hf", max_steps=1, logging_steps=1, save_steps=100,
                                        output_dir=str(tmp_path / "out"))
     first, reused = runs.train_cached(config, runs_dir=tmp_path / "runs", log=lambda line: None)
     assert not reused and first.base_4bit is False
@@ -107,7 +107,7 @@ def test_the_export_the_latest_run_and_a_chat_read_the_run_as_trained(tmp_path, 
     assert asked == [base_4bit, base_4bit]
 
 
-def test_exporting_an_nf4_run_off_cuda_is_one_line_and_writes_nothing(tmp_path, capsys):
+def test_exporting_an_nf4_run_off_cuda_is_one_line_and_writes_nothing(tmp_path, capsys, cpu):
     from persona.cli import main
 
     run_dir = _finished_run(tmp_path / "run", True)
