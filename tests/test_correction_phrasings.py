@@ -61,6 +61,7 @@ NOT_CORRECTIONS = [
     ("Budget for the offsite is $12,000.", "Update on the offsite: the venue is now Hotel Adler."),
     ("There's a deposit of $500 due for the venue.", "Actually, the venue deposit goes to Jonas Weber."),
     ("She’s the lead on the Ferris account, Ines Duarte.", "Sorry, Ines asked me to loop in Paulo Reis as well."),
+    ("My check-up with Dr. Lindqvist is on Thursday.", "Sorry, Dr. Lindqvist's practice is the one on Birch Road."),
 ]
 """A later value of the same kind about the same thing, with words that often open corrections, that corrects
 nothing: marking it would tell the reader the earlier value is stale."""
