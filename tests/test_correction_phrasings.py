@@ -35,6 +35,8 @@ PAIRS = [
     ("The train leaves from Platform 9A.", "Update: the train now leaves from Platform 7B.", "7B", "9A"),
     ("The external examiner is Dr. Helena Marquardt.",
      "Correction on the examiner: it'll be Prof. Tomasz Wierzbicki instead.", "Tomasz Wierzbicki", "Helena Marquardt"),
+    ("Our GPUs are a100 nodes.", "Actually we moved to h100 nodes.", "h100", "a100"),
+    ("My desk extension is 4471.", "Sorry, typo: my desk extension is x4417.", "x4417", "4471"),
 ]
 
 
@@ -61,7 +63,6 @@ NOT_CORRECTIONS = [
     ("Budget for the offsite is $12,000.", "Update on the offsite: the venue is now Hotel Adler."),
     ("There's a deposit of $500 due for the venue.", "Actually, the venue deposit goes to Jonas Weber."),
     ("She’s the lead on the Ferris account, Ines Duarte.", "Sorry, Ines asked me to loop in Paulo Reis as well."),
-    ("My check-up with Dr. Lindqvist is on Thursday.", "Sorry, Dr. Lindqvist's practice is the one on Birch Road."),
 ]
 """A later value of the same kind about the same thing, with words that often open corrections, that corrects
 nothing: marking it would tell the reader the earlier value is stale."""
@@ -94,3 +95,11 @@ def test_an_uncued_update_keeps_its_new_value(summarize, intro, later, new, old)
     pair = {"intro": intro, "correction": later, "new": new, "old": old, "question": "What is it now?"}
     result = summarize(bench.conversation("pair", pair))
     assert bench.outcome(result) != "lost", result.compressed.summary
+
+
+def test_a_mark_names_the_replaced_value_once(summarize):
+    # "x4471" is one value: read as the number inside it too, the mark named it twice ("not x4471, not 4471")
+    pair = {"intro": "Call the NOC on x4471 about the VPN outage.", "correction": "Sorry, the NOC is on x4417, not x4471.",
+            "new": "x4417", "old": "x4471", "question": "What is it now?"}
+    summary = summarize(bench.conversation("pair", pair)).compressed.summary
+    assert "x4417, not x4471." in summary and "not 4471" not in summary, summary

@@ -88,13 +88,6 @@ def _subject_words(text: str, facts: list) -> set[str]:
     return content_words(text) - CUE_WORDS - unfound
 
 
-def _owner(text: str, key: str) -> bool:
-    """The sentence names this value only as an owner ("Dr. Okafor's clinic is the one on Elm Street"): it is what the
-    sentence is about, not a value it replaces."""
-    spans = find_value_spans(text, key)
-    return bool(spans) and all(re.match(r"[’']s\b", text[end:]) for _, end in spans)
-
-
 def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]:
     """Sentence index -> what it corrects, for every sentence that corrects a value of a kept unit
     (`kept`: unit indexes) stated in an earlier turn or an earlier sentence of the same message."""
@@ -126,7 +119,7 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             openers = {key for key, kind, _ in earlier.facts if kind == "opener"}
             # An opener the correcting sentence names too is its subject, not the value it replaces.
             olds = [key for key, kind in replaceable
-                    if kind in fresh and not (key in openers and contains_value(text, key)) and not _owner(text, key)]
+                    if kind in fresh and not (key in openers and contains_value(text, key))]
             # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
             # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
             digits = any(has_digits(key) for key, kind in new if kind in fresh)
