@@ -153,6 +153,9 @@ def test_fact_spans_on_long_tokens_and_package_pins():
     began = time.perf_counter()
     find_facts("paste: " + "0123456789abcdef" * 2500 + " and " + "-" * 40000)
     assert time.perf_counter() - began < 3, "an e-mail pattern retried inside a long token is quadratic"
+    began = time.perf_counter()
+    find_facts("ids: " + "1" * 1200 + "z, " + ",".join(["12"] * 400) + "ms")
+    assert time.perf_counter() - began < 3, "a range's two digit runs backtrack cubically on a long run of digits"
     assert "18.2.0" in {f.text for f in find_facts("We pin react@18.2.0 in the web app.")}, "a pin is no e-mail"
 
 

@@ -39,7 +39,8 @@ PATTERNS = [
     ("time", r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|CET|CEST|[A-Z]{2,4}T))?|\b\d{1,2}\s?[ap]\.?m\.?(?![\w])"),
     ("amount", rf"[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|K|m|M|bn|million|billion|thousand)\b)?"
                rf"|\b\d[\d,.]*\s?(?:k\s)?{CURRENCY}\b"),
-    ("quantity", rf"[~≈<>]?\d[\d,.]*(?:e-?\d+)?\s?(?:-|–|to)?\s?(?:\d[\d,.]*\s?)?{UNIT}(?![\w])"),
+    # A range's second number only after its separator: two adjacent digit runs backtrack cubically on a long one
+    ("quantity", rf"[~≈<>]?\d[\d,.]*(?:e-?\d+)?(?:\s?(?:-|–|to)\s?\d[\d,.]*)?\s?{UNIT}(?![\w])"),
     ("quantity", rf"\b{NUMBER_WORD}\s+(?:{UNIT}|hours?|minutes?|days?|weeks?|months?|years?)\b"),
     ("version", r"(?:==|>=|<=|~=)?\b[vV]?\d+(?:\.\d+){1,3}(?:[-+.]?[A-Za-z]+\d*)?\b"),
     ("code", r"`[^`\n]+`|\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”"),
