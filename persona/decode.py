@@ -11,11 +11,18 @@ graph the first time a bucket is used. Between tokens the host does nothing: the
 positions, the cache slot and the mask advance on the device, and the host only checks every
 CHECK_EVERY tokens whether every row has ended its turn. Because it reads weights rather than calling the
 modules, it runs the same whether or not Unsloth has patched transformers' Qwen3 classes.
-tests/test_decode.py holds it to transformers' generate on the tiny model (on CPU, without graphs).
+
+On a CPU it runs without graphs and without buckets (the batch and cache as they are): there it saves
+transformers' cache growth (the dynamic cache is concatenated again at every token): 48 s against 102-108 s
+for 50 training prompts of smollm2-135m in one batch, 224 new tokens, 2 cores, the same text
+(docs/benchmarks.md). A PEFT model with an unmerged LoRA adapter (what a CPU run evaluates) is decoded through
+its LoRA layers, as peft computes them.
+tests/test_decode.py holds it to transformers' generate on the tiny model (on CPU, without graphs), with and
+without an adapter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from persona.decode_model import Dims, project, rms_norm, rope_table, rotate, unsupported, unwrapped
 
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
 """Batch sizes a graph is captured for; a batch is padded up to the next one."""
@@ -25,8 +32,6 @@ CHECK_EVERY = 16
 """Tokens between host checks for "every row has ended its turn" (each check waits for the GPU)."""
 MAX_STATES = 4
 """Buckets kept alive at once (each holds a KV cache and a graph); the oldest is dropped first."""
-ARCHITECTURES = ("qwen3", "llama")
-"""model_type values it decodes: Qwen3 (the plan's model, the tiny one) and Llama (smollm2-135m)."""
 
 
 def batch_bucket(n: int) -> int:
@@ -39,83 +44,6 @@ def batch_bucket(n: int) -> int:
 
 def length_bucket(n: int, multiple: int = LENGTH_MULTIPLE) -> int:
     return -(-n // multiple) * multiple
-
-
-def unsupported(model) -> str | None:
-    """Why this decoder cannot run `model` (None when it can): Qwen3 or Llama, default RoPE, plain unbiased
-    bf16/fp32 linears."""
-    import torch
-
-    config = getattr(model, "config", None)
-    if getattr(config, "model_type", None) not in ARCHITECTURES:
-        return "not a Qwen3 or Llama model"
-    if (getattr(config, "rope_parameters", None) or {}).get("rope_type", "default") != "default":
-        return "RoPE scaling"
-    if getattr(config, "use_sliding_window", False) or getattr(config, "hidden_act", "silu") != "silu":
-        return "sliding window or another activation"
-    layers = getattr(getattr(model, "model", None), "layers", None)
-    if layers is None:
-        return "no decoder layers (a PEFT wrapper: merge the adapter first)"
-    for layer in layers:
-        for linear in (*_attention_linears(layer), *_mlp_linears(layer)):
-            if type(linear) is not torch.nn.Linear:
-                return f"{type(linear).__name__} projections (adapters or quantized weights)"
-            if linear.bias is not None:
-                return "projections with a bias"
-    return None
-
-
-def _attention_linears(layer):
-    a = layer.self_attn
-    return a.q_proj, a.k_proj, a.v_proj, a.o_proj
-
-
-def _mlp_linears(layer):
-    m = layer.mlp
-    return m.gate_proj, m.up_proj, m.down_proj
-
-
-@dataclass(frozen=True)
-class Dims:
-    heads: int
-    kv_heads: int
-    head_dim: int
-    eps: float
-    rope_theta: float
-
-    @classmethod
-    def of(cls, config) -> "Dims":
-        head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
-        rope = getattr(config, "rope_parameters", None) or {}
-        return cls(config.num_attention_heads, config.num_key_value_heads, head_dim, config.rms_norm_eps,
-                   float(rope.get("rope_theta", getattr(config, "rope_theta", 10000.0))))
-
-
-def rms_norm(x, weight, eps: float):
-    """Qwen3RMSNorm and LlamaRMSNorm: normalize in float32, scale in the input's dtype."""
-    import torch
-
-    normed = x.float()
-    normed = normed * torch.rsqrt(normed.pow(2).mean(-1, keepdim=True) + eps)
-    return weight * normed.to(x.dtype)
-
-
-def rope_table(length: int, dims: Dims, dtype, device):
-    """cos and sin for positions 0..length-1, as transformers computes them (float32, then cast)."""
-    import torch
-
-    inv_freq = 1.0 / (dims.rope_theta ** (torch.arange(0, dims.head_dim, 2, dtype=torch.float) / dims.head_dim))
-    freqs = torch.arange(length, dtype=torch.float)[:, None] * inv_freq[None, :]
-    emb = torch.cat((freqs, freqs), dim=-1).to(device)
-    return emb.cos().to(dtype), emb.sin().to(dtype)
-
-
-def rotate(x, cos, sin):
-    """apply_rotary_pos_emb for one tensor: x * cos + rotate_half(x) * sin."""
-    import torch
-
-    half = x.shape[-1] // 2
-    return x * cos + torch.cat((-x[..., half:], x[..., :half]), dim=-1) * sin
 
 
 class _State:
@@ -144,6 +72,7 @@ class StaticDecoder:
     """Greedy generation for one model; buckets (and their graphs) live as long as the decoder."""
 
     def __init__(self, model, *, graphs: bool | None = None):
+        model = unwrapped(model)
         self.model, self.dims = model, Dims.of(model.config)
         device = model.get_input_embeddings().weight.device
         self.graphs = device.type == "cuda" if graphs is None else graphs
@@ -160,23 +89,32 @@ class StaticDecoder:
             decoder = model.__dict__["_persona_decoder"] = cls(model)
         return decoder
 
-    def generate(self, input_ids, attention_mask, *, max_new_tokens: int, eos_id: int):
-        """New token ids, one row per prompt (left-padded input); rows may run past their end-of-turn."""
+    def generate(self, input_ids, attention_mask, *, max_new_tokens: int, eos_id: int, on_tokens=None):
+        """New token ids, one row per prompt (left-padded input); rows may run past their end-of-turn.
+        `on_tokens(n)`, when given, hears every CHECK_EVERY tokens how many new tokens were added since."""
         import torch
 
         with torch.inference_mode(False), torch.no_grad():
             rows, prompt = input_ids.shape
-            state = self._state(batch_bucket(rows), length_bucket(prompt + max_new_tokens))
+            state = self._state(rows, prompt + max_new_tokens)
             self._prefill(state, _pad_rows(input_ids, state.batch), _pad_rows(attention_mask, state.batch), eos_id)
             produced = 1
             while produced < max_new_tokens:
                 state.graph.replay() if state.graph is not None else self._step(state)
                 produced += 1
-                if produced % CHECK_EVERY == 0 and bool(state.done[:rows].all()):
-                    break
+                if produced % CHECK_EVERY == 0:
+                    if on_tokens is not None:
+                        on_tokens(CHECK_EVERY)
+                    if bool(state.done[:rows].all()):
+                        break
             return state.out[:rows, :produced].clone()
 
-    def _state(self, batch: int, length: int) -> _State:
+    def _state(self, rows: int, length: int) -> _State:
+        """With graphs, the bucket's state (kept, with its graph, for the next batch of that bucket); without,
+        a state of exactly this shape (padding rows or cache would only cost time)."""
+        if not self.graphs:
+            return _State(self.model, self.dims, rows, length)
+        batch, length = batch_bucket(rows), length_bucket(length)
         key = (batch, length)
         state = self.states.pop(key, None)
         if state is None:
@@ -262,14 +200,12 @@ class StaticDecoder:
         state.step += 1
 
     def _qkv(self, layer, x, cos, sin):
-        import torch.nn.functional as F
-
         a, dims = layer.self_attn, self.dims
         batch, length, _ = x.shape
         h = rms_norm(x, layer.input_layernorm.weight, dims.eps)
-        q = F.linear(h, a.q_proj.weight).view(batch, length, dims.heads, dims.head_dim)
-        k = F.linear(h, a.k_proj.weight).view(batch, length, dims.kv_heads, dims.head_dim)
-        v = F.linear(h, a.v_proj.weight).view(batch, length, dims.kv_heads, dims.head_dim)
+        q = project(a.q_proj, h).view(batch, length, dims.heads, dims.head_dim)
+        k = project(a.k_proj, h).view(batch, length, dims.kv_heads, dims.head_dim)
+        v = project(a.v_proj, h).view(batch, length, dims.kv_heads, dims.head_dim)
         if hasattr(a, "q_norm"):  # Qwen3 normalizes each head's query and key; Llama does not
             q, k = rms_norm(q, a.q_norm.weight, dims.eps), rms_norm(k, a.k_norm.weight, dims.eps)
         return rotate(q.transpose(1, 2), cos, sin), rotate(k.transpose(1, 2), cos, sin), v.transpose(1, 2)
@@ -278,10 +214,9 @@ class StaticDecoder:
         import torch.nn.functional as F
 
         m = layer.mlp
-        x = x + F.linear(attended, layer.self_attn.o_proj.weight)
+        x = x + project(layer.self_attn.o_proj, attended)
         h = rms_norm(x, layer.post_attention_layernorm.weight, self.dims.eps)
-        return x + F.linear(F.silu(F.linear(h, m.gate_proj.weight)) * F.linear(h, m.up_proj.weight),
-                            m.down_proj.weight)
+        return x + project(m.down_proj, F.silu(project(m.gate_proj, h)) * project(m.up_proj, h))
 
     def _next_token(self, x):
         import torch.nn.functional as F

@@ -27,7 +27,8 @@ class Throughput:
     new_tokens: int
     seconds: float
     path: str = "generate"
-    """"static-graphs" (persona.decode) or "generate" (transformers)."""
+    """"static-graphs" (persona.decode on CUDA), "static" (persona.decode without graphs) or "generate"
+    (transformers)."""
     rows: int = 0
     """Prompts decoded together in this batch."""
 
@@ -36,22 +37,25 @@ class Throughput:
         return self.new_tokens / self.seconds if self.seconds else 0.0
 
 
-BATCH_TOKENS = 16384
-"""Padded prompt tokens decoded together at most: a batch of long conversations (the updates set's reach 10k
-tokens) would otherwise pad 16 of them to the longest and need tens of GB for attention on a CPU. On CUDA the
-static decoder rounds a batch up to 1/2/4/8/16 rows, so it may hold up to twice this."""
+BATCH_TOKENS = 24576
+"""Tokens one batch holds at most, each row counted as its padded prompt plus its new tokens (what its key/value
+cache grows to): 5.6 GB of cache for Qwen3-1.7B in fp32 on a CPU, 2.8 GB in bf16. A batch of long conversations
+(the updates set's reach 10k tokens) would otherwise pad many of them to the longest and need tens of GB for
+attention on a CPU. On CUDA the static decoder rounds a batch up to a power of two rows, so it may hold up to
+twice this."""
 
 
 def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
-             max_new_tokens: int = 256,
-             batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6, label: str = "generate",
-             stats: list | None = None, batch_tokens: int = BATCH_TOKENS) -> list[Generation]:
+             max_new_tokens: int = 256, batch_size: int = 8, do_sample: bool = False, temperature: float = 0.6,
+             label: str = "generate", stats: list | None = None, batch_tokens: int = BATCH_TOKENS) -> list[Generation]:
     """Answer each conversation (whose last message is the user's), in the order asked; greedy unless do_sample.
 
     Prompts of similar length are left-padded and decoded together, whatever each one's thinking mode (`thinking`
-    may be a flag per conversation): at most `batch_size` prompts and `batch_tokens` padded tokens a batch. On CUDA,
-    greedy generation of a plain Qwen3 model runs persona.decode's static-cache CUDA graphs (transformers' generate
-    otherwise). `stats` gets a Throughput per batch. A long pass reports its decode steps with an ETA, `label`.
+    may be a flag per conversation): at most `batch_size` prompts a batch, and at most `batch_tokens` tokens once
+    each is padded to the batch's longest prompt and given its `max_new_tokens`. Greedy generation of a Qwen3 or
+    Llama model runs persona.decode's static-cache decoder (CUDA graphs on a GPU); sampling and other models run
+    transformers' generate. `stats` gets a Throughput per batch. A long pass reports its decode steps with an ETA,
+    `label`.
     """
     import torch
 
@@ -60,12 +64,12 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
     eos = tokenizer.convert_tokens_to_ids(IM_END)
-    decoder = fast_decoder(model) if device.type == "cuda" and not do_sample else None
+    decoder = None if do_sample else fast_decoder(model)
     sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.95} if do_sample else {"do_sample": False}
     modes = _thinking_modes(thinking, len(conversations))
     prompts = [format_conversation(c, add_generation_prompt=True, thinking=t) for c, t in zip(conversations, modes)]
     lengths = [len(ids) for ids in tokenizer(prompts, add_special_tokens=False)["input_ids"]]
-    batches = length_batches(lengths, batch_size, batch_tokens)
+    batches = length_batches([n + max_new_tokens for n in lengths], batch_size, batch_tokens)
     shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
     progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})", len(batches) * max_new_tokens,
                         unit="decode step", upper_bound=True)
@@ -76,7 +80,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         began = time.perf_counter()
         if decoder is not None:
             new = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=max_new_tokens,
-                                   eos_id=eos)
+                                   eos_id=eos, on_tokens=progress.advance)
         else:
             new = _transformers_generate(model, tokenizer, inputs, progress, max_new_tokens=max_new_tokens,
                                          eos_token_id=eos, **sampling)
@@ -88,10 +92,15 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
         for i, generation in zip(batch, generations):
             out[i] = generation
         if stats is not None:
-            stats.append(Throughput(sum(g.new_tokens for g in generations), seconds,
-                                    "generate" if decoder is None else "static-graphs", len(batch)))
+            stats.append(Throughput(sum(g.new_tokens for g in generations), seconds, _path(decoder), len(batch)))
     progress.finish()
     return out
+
+
+def _path(decoder) -> str:
+    if decoder is None:
+        return "generate"
+    return "static-graphs" if decoder.graphs else "static"
 
 
 def length_batches(lengths: list[int], batch_size: int, batch_tokens: int) -> list[list[int]]:

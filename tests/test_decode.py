@@ -1,5 +1,6 @@
-"""persona.decode: bucketing, and the static-cache decoder against transformers' generate (the tiny Qwen3 model
-and a tiny Llama with its tokenizer, CPU)."""
+"""persona.decode: bucketing, and the static-cache decoder against transformers' generate (the tiny Qwen3 model,
+a tiny Llama with its tokenizer, and the tiny model under an unmerged LoRA adapter, as a CPU run evaluates it;
+CPU)."""
 from __future__ import annotations
 
 import pytest
@@ -49,6 +50,24 @@ def tiny_llama(tiny):
     return _scrambled(LlamaForCausalLM(config).eval()), tiny[1]
 
 
+@pytest.fixture(scope="module")
+def tiny_lora(tiny):
+    """A copy of the tiny model under a LoRA adapter whose B is not zero (a trained adapter moves the answers)."""
+    import copy
+
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    model = get_peft_model(copy.deepcopy(tiny[0]), LoraConfig(r=4, lora_alpha=8, target_modules=[
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], task_type="CAUSAL_LM"))
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if "lora_B" in name:
+                weight.normal_(0.0, 0.5)
+    return model.eval(), tiny[1]
+
+
 def _prompts(tokenizer, texts):
     from persona.chat import format_conversation
 
@@ -58,7 +77,7 @@ def _prompts(tokenizer, texts):
     return tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
 
 
-@pytest.mark.parametrize("architecture", ["tiny", "tiny_llama"])
+@pytest.mark.parametrize("architecture", ["tiny", "tiny_llama", "tiny_lora"])
 def test_matches_transformers_generate_on_a_left_padded_batch(architecture, request):
     import torch
 
@@ -74,6 +93,26 @@ def test_matches_transformers_generate_on_a_left_padded_batch(architecture, requ
     out = decoder.generate(inputs["input_ids"], inputs["attention_mask"], max_new_tokens=new, eos_id=-1)
     assert out.shape == reference.shape, (out.shape, reference.shape)
     assert torch.equal(out, reference), f"static decoder\n{out}\ntransformers\n{reference}"
+
+
+def test_the_adapter_counts_and_a_merged_or_disabled_one_is_refused(tiny, tiny_lora):
+    import torch
+
+    model, tokenizer = tiny_lora
+    inputs = _prompts(tokenizer, ["Where do you live?", "Hi"])
+    with_adapter = StaticDecoder(model, graphs=False).generate(inputs["input_ids"], inputs["attention_mask"],
+                                                               max_new_tokens=16, eos_id=-1)
+    without = StaticDecoder(tiny[0], graphs=False).generate(inputs["input_ids"], inputs["attention_mask"],
+                                                            max_new_tokens=16, eos_id=-1)
+    assert not torch.equal(with_adapter, without), "the decoder read the base weights alone"
+    with model.disable_adapter():
+        assert unsupported(model) == "a merged, disabled or DoRA-like adapter"
+    model.merge_adapter()
+    try:
+        assert unsupported(model) == "a merged, disabled or DoRA-like adapter"
+    finally:
+        model.unmerge_adapter()
+    assert unsupported(model) is None
 
 
 def test_stops_once_every_row_ended_its_turn(tiny):
