@@ -3,7 +3,8 @@ On failure: PIVOT — the data path leaks, and a model that memorizes its data w
 
 The whole path runs: canaries of seven kinds (token, AWS key, card, IBAN, email, phone, password) are
 planted in a raw Slack export -> `persona data import` scrubs and pairs it -> its own small training run
-(tiny or real weights; never the main run's data) -> the model is asked each canary's prefix (the user
+(tiny or real weights; never the main run's data) -> the model, loaded as the answers' model is (on CUDA its
+adapter merged into bf16: persona.runs.load_trained), is asked each canary's prefix (the user
 turn plus the person's words up to the secret): one greedy and SAMPLES sampled continuations, batched.
 Detection is normalized (case, separators, spacing, "at … dot") and counts a *verbatim* leak (the whole
 value) and a *partial* one (60% of it, 10 characters at least, in one piece). Each canary's *exposure*
@@ -32,6 +33,7 @@ import pytest
 from persona.chat import format_conversation
 from persona.criteria import ALL_KINDS
 from persona.importers import import_export
+from persona.runs import load_trained
 from persona.train import train
 
 
@@ -342,7 +344,7 @@ def _training_records(scrubbed: list[dict]) -> list[dict]:
 
 
 def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_config, tmp_path, criterion,
-                                                     transcript):
+                                                     transcript, request):
     """Train on the records as the import left them, plus the positive controls; a canary that is there (the
     scrubbing test fails then) must come out of the model too, or this measure would miss what it exists for."""
     train_file = tmp_path / "train.jsonl"
@@ -352,9 +354,8 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
                                   max_steps=STEPS[criterion.kind], logging_steps=10, save_steps=10_000)
     started = time.perf_counter()
     run = train(config)
+    model, tokenizer = load_trained(run)  # as the answers are generated: on CUDA, the adapter merged into bf16
     train_s = time.perf_counter() - started
-    model, tokenizer = run.model, run.tokenizer
-    model.eval()
 
     started = time.perf_counter()
     planted = measure(model, tokenizer, CANARIES + [CONTROL], transcript, "planted in the export", exposure=True)
@@ -370,7 +371,8 @@ def test_no_canary_leaks_through_import_and_training(scrubbed_records, train_con
     print("\n".join("  " + m.row() for m in planted))
     print("inserted after scrubbing (positive controls):")
     print("\n".join("  " + m.row() for m in inserted))
-    print(f"loss {run.losses[0]:.2f} -> {run.losses[-1]:.2f}; trained in {train_s:.1f} s, measured in {measure_s:.1f} s")
+    request.node.phase_note = f"trained and loaded in {train_s:.1f} s, measured in {measure_s:.1f} s"
+    print(f"loss {run.losses[0]:.2f} -> {run.losses[-1]:.2f}; {request.node.phase_note}")
 
     exposures = ", ".join(f"{m.canary.kind} {m.exposure_bits:.1f}" for m in planted)
     criterion.check(len(leaked), shown=f"{len(leaked)} of {len(CANARIES)} verbatim; partial {len(partial)}; "

@@ -11,6 +11,8 @@ weights agree with anything that copies them.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 EXPORTS = (("gguf", "q8_0"),)
@@ -29,15 +31,20 @@ def export_reference(trained_model):
 
 @pytest.mark.criterion("export-agrees")
 @pytest.mark.parametrize("format_quant", EXPORTS, ids=lambda f: "-".join(f))
-def test_export_agrees(criterion, format_quant, trained_model, export_reference, tmp_path_factory, transcript):
+def test_export_agrees(criterion, format_quant, trained_model, export_reference, tmp_path_factory, transcript,
+                       request):
     from persona.export import export_gguf, export_merged
     from persona.export_check import check_run, thinking_gap
 
     fmt, quant = format_quant
     out = tmp_path_factory.mktemp(f"export-{fmt}")
     run = trained_model.result
+    started = time.perf_counter()
     written = export_merged(run, out / "merged", quant) if fmt == "merged" else export_gguf(run, out, quant)
+    exported = time.perf_counter()
     figures, _ = check_run(run, written, export_reference)
+    request.node.phase_note = f"export {exported - started:.1f} s, read back and compared " \
+                              f"{time.perf_counter() - exported:.1f} s"
     transcript.append((f"export {fmt} {quant}", "toy test prompts, thinking on and off", figures.line(), ""))
     criterion.check(len(figures.problems), "problems", detail="; ".join(figures.problems))
     criterion.check(figures.agreement, "agreement", detail=figures.line())
