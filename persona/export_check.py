@@ -150,25 +150,30 @@ def problems(export: Export, reference: Reference) -> list[str]:
 
 def greedy(model, tokenizer, prompts: list[str], eos_id: int | None, max_new_tokens: int = MAX_NEW_TOKENS,
            batch_size: int = 10) -> tuple[list, list]:
-    """(prompt ids, new ids) per prompt: greedy, each cut after its first eos (a None eos never stops)."""
+    """(prompt ids, new ids) per prompt: greedy, each cut after its first eos (a None eos never stops). Qwen3 and
+    Llama models decode through persona.decode (transformers' greedy tokens, faster), others through generate."""
     import torch
+
+    from persona.infer import fast_decoder
 
     tokenizer.padding_side = "left"
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    prompt_ids, new_ids = [], []
+    stop, decoder, prompt_ids, new_ids = eos_id if eos_id is not None else -1, fast_decoder(model), [], []
     for start in range(0, len(prompts), batch_size):
         batch = tokenizer(prompts[start:start + batch_size], return_tensors="pt", padding=True,
                           add_special_tokens=False).to(model.device)
-        with torch.inference_mode():
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
-                                 eos_token_id=eos_id if eos_id is not None else -1)
-        width = batch["input_ids"].shape[1]
-        for row, mask in zip(out, batch["attention_mask"]):
-            ids = row[width:].tolist()
-            if eos_id in ids:
-                ids = ids[:ids.index(eos_id) + 1]
-            prompt_ids.append(row[:width][mask.bool()].tolist())
-            new_ids.append(ids)
+        ids, mask = batch["input_ids"], batch["attention_mask"]
+        if decoder is not None:
+            new = decoder.generate(ids, mask, max_new_tokens=max_new_tokens, eos_id=stop)
+        else:
+            with torch.inference_mode():
+                new = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
+                                     eos_token_id=stop)[:, ids.shape[1]:]
+        for row, made, row_mask in zip(ids, new.tolist(), mask):
+            if eos_id in made:
+                made = made[:made.index(eos_id) + 1]
+            prompt_ids.append(row[row_mask.bool()].tolist())
+            new_ids.append(made)
     return prompt_ids, new_ids
 
 
