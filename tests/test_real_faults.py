@@ -19,13 +19,14 @@ another training answer, lorem ipsum, empty, a think block with no answer, a loo
 healthy run's fine-tuned answers and are scored with --answers, no training: each must fail a quality criterion,
 and none may get a milder verdict than the healthy answers scored the same way.
 The healthy run selects every cpu_real eval; its record stays in models/test-suite/real/ (junit, decision,
-answers, report). Training runs are cached, so the healthy run and the no-op fault share one. The measured
+answers, report). The ten rescorings run two at a time (AT_ONCE). The measured
 separations behind the thresholds: docs/calibration.md.
 """
 from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -105,15 +106,32 @@ def _rescored(tmp_path, fault: str):
                      timeout=TIMEOUT)
 
 
-def test_no_op_fine_tune_fails_memorization_and_style(tmp_path, healthy):
-    decision = _rescored(tmp_path, "base")
+RESCORED = ["", "base", *sorted(FAULTS)]
+"""The answers files scored with no training: the healthy run's own answers (""), the no-op fine-tune's ("base": the
+base model's answers in the fine-tune's place), and each degenerate output."""
+AT_ONCE = 2
+"""Rescoring sessions run together. Each is one Python process scoring text, no model loaded, so two share the CI
+machine's two cores: two together took 14.0 s, one alone 14.5 s."""
+
+
+@pytest.fixture(scope="module")
+def rescorings(healthy, tmp_path_factory) -> dict:
+    """Each answers file of RESCORED scored, AT_ONCE sessions at a time: fault -> its Future (a test that reads one
+    sees that session's error as its own)."""
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        return {fault: pool.submit(_rescored, tmp_path_factory.mktemp(fault or "healthy-answers"), fault)
+                for fault in RESCORED}
+
+
+def test_no_op_fine_tune_fails_memorization_and_style(rescorings, healthy):
+    decision = rescorings["base"].result()
     assert {"memorization", "style"} <= set(decision.failing), decision.render()
     assert _measured(decision, "memorization", "memorization") < _measured(healthy, "memorization", "memorization")
 
 
 @pytest.fixture(scope="module")
-def healthy_rescored(healthy, tmp_path_factory):
-    return _rescored(tmp_path_factory.mktemp("healthy-answers"), "")
+def healthy_rescored(rescorings):
+    return rescorings[""].result()
 
 
 def test_rescoring_the_healthy_answers_gives_the_healthy_measurements(healthy, healthy_rescored):
@@ -123,8 +141,8 @@ def test_rescoring_the_healthy_answers_gives_the_healthy_measurements(healthy, h
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_degenerate_outputs_fail_a_quality_criterion_and_never_read_milder(tmp_path, healthy_rescored, fault):
-    decision = _rescored(tmp_path, fault)
+def test_degenerate_outputs_fail_a_quality_criterion_and_never_read_milder(rescorings, healthy_rescored, fault):
+    decision = rescorings[fault].result()
     assert set(decision.failing) & QUALITY, f"{fault} passed every quality criterion:\n{decision.render()}"
     assert SEVERITY[decision.verdict] >= SEVERITY[healthy_rescored.verdict], (decision.render(),
                                                                               healthy_rescored.render())
