@@ -148,9 +148,12 @@ class StaticDecoder:
 
         batch, prompt = ids.shape
         positions = (mask2d.long().cumsum(-1) - 1).clamp(min=0)
-        keep = torch.ones(prompt, prompt, dtype=torch.bool, device=ids.device).tril()
-        # a padding row attends to itself, so no row is fully masked (which would give NaN)
-        attend = (keep & mask2d.bool()[:, None, :]) | torch.eye(prompt, dtype=torch.bool, device=ids.device)
+        attend = None  # no padding: plain causal attention, no prompt x prompt mask (a long single prompt)
+        if not bool(mask2d.all()):
+            keep = torch.ones(prompt, prompt, dtype=torch.bool, device=ids.device).tril()
+            # a padding row attends to itself, so no row is fully masked (which would give NaN)
+            attend = (keep & mask2d.bool()[:, None, :]) | torch.eye(prompt, dtype=torch.bool, device=ids.device)
+            attend = attend[:, None]
         cos, sin = state.cos[positions][:, None], state.sin[positions][:, None]
         for cache in (*state.keys, *state.values):
             cache.zero_()
@@ -160,7 +163,8 @@ class StaticDecoder:
             state.keys[i][:, :, :prompt], state.values[i][:, :, :prompt] = k, v
             groups = self.dims.heads // self.dims.kv_heads
             o = F.scaled_dot_product_attention(q, k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1),
-                                               attn_mask=attend[:, None], scale=self.dims.head_dim ** -0.5)
+                                               attn_mask=attend, is_causal=attend is None,
+                                               scale=self.dims.head_dim ** -0.5)
             x = self._finish_layer(layer, x, o.transpose(1, 2).reshape(batch, prompt, -1))
         first = self._next_token(x[:, -1:])
         state.mask.zero_()

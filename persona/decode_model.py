@@ -11,6 +11,8 @@ ARCHITECTURES = ("qwen3", "llama")
 def unsupported(model) -> str | None:
     """Why this decoder cannot run `model` (None when it can): Qwen3 or Llama, default RoPE, plain unbiased
     bf16/fp32 linears, or such linears under an unmerged vanilla LoRA adapter."""
+    import torch
+
     model = unwrapped(model)
     config = getattr(model, "config", None)
     if getattr(config, "model_type", None) not in ARCHITECTURES:
@@ -22,6 +24,9 @@ def unsupported(model) -> str | None:
     layers = getattr(getattr(model, "model", None), "layers", None)
     if layers is None:
         return "no decoder layers"
+    if type(model.get_input_embeddings()) is not torch.nn.Embedding or \
+            type(model.get_output_embeddings()) is not torch.nn.Linear:
+        return "an adapter or another module on the embeddings or the output head"
     for layer in layers:
         for linear in (*attention_linears(layer), *mlp_linears(layer)):
             why = _unsupported_linear(linear)

@@ -115,6 +115,31 @@ def test_the_adapter_counts_and_a_merged_or_disabled_one_is_refused(tiny, tiny_l
     assert unsupported(model) is None
 
 
+@pytest.mark.parametrize("target", ["embed_tokens", "lm_head"])
+def test_an_adapter_on_the_embeddings_or_the_head_is_refused(tiny, target):
+    """The decoder reads the embedding and output weights directly, so an adapter there would be dropped."""
+    import copy
+
+    from peft import LoraConfig, get_peft_model
+
+    model = get_peft_model(copy.deepcopy(tiny[0]), LoraConfig(r=4, target_modules=["q_proj", target]))
+    assert unsupported(model) == "an adapter or another module on the embeddings or the output head"
+
+
+def test_a_prompt_without_padding_needs_no_prompt_by_prompt_mask(tiny, tiny_lora):
+    import torch
+
+    model, tokenizer = tiny_lora
+    inputs = _prompts(tokenizer, ["What did you decide about the job offer in Berlin last spring, and why? " * 4])
+    assert bool(inputs["attention_mask"].all())
+    with torch.no_grad():
+        reference = model.generate(**inputs, max_new_tokens=12, min_new_tokens=12, do_sample=False,
+                                   pad_token_id=tokenizer.pad_token_id)[:, inputs["input_ids"].shape[1]:]
+    out = StaticDecoder(model, graphs=False).generate(inputs["input_ids"], inputs["attention_mask"],
+                                                      max_new_tokens=12, eos_id=-1)
+    assert torch.equal(out, reference), f"static decoder\n{out}\ntransformers\n{reference}"
+
+
 def test_stops_once_every_row_ended_its_turn(tiny):
     model, tokenizer = tiny
     inputs = _prompts(tokenizer, ["Where do you live?"])
