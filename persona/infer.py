@@ -37,12 +37,10 @@ class Throughput:
         return self.new_tokens / self.seconds if self.seconds else 0.0
 
 
-BATCH_TOKENS = 24576
-"""Tokens one batch holds at most, each row counted as its padded prompt plus its new tokens (what its key/value
-cache grows to): 5.6 GB of cache for Qwen3-1.7B in fp32 on a CPU, 2.8 GB in bf16. A batch of long conversations
-(the updates set's reach 10k tokens) would otherwise pad many of them to the longest and need tens of GB for
-attention on a CPU. On CUDA the static decoder rounds a batch up to a power of two rows, so it may hold up to
-twice this."""
+BATCH_TOKENS = 16384
+"""Padded prompt tokens decoded together at most: a batch of long conversations (the updates set's reach 10k
+tokens) would otherwise pad 16 of them to the longest and need tens of GB for attention on a CPU. On CUDA the
+static decoder rounds a batch up to 1/2/4/8/16 rows, so it may hold up to twice this."""
 
 
 def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: bool | list[bool],
@@ -51,11 +49,10 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     """Answer each conversation (whose last message is the user's), in the order asked; greedy unless do_sample.
 
     Prompts of similar length are left-padded and decoded together, whatever each one's thinking mode (`thinking`
-    may be a flag per conversation): at most `batch_size` prompts a batch, and at most `batch_tokens` tokens once
-    each is padded to the batch's longest prompt and given its `max_new_tokens`. Greedy generation of a Qwen3 or
-    Llama model runs persona.decode's static-cache decoder (CUDA graphs on a GPU); sampling and other models run
-    transformers' generate. `stats` gets a Throughput per batch. A long pass reports its decode steps with an ETA,
-    `label`.
+    may be a flag per conversation): at most `batch_size` prompts and `batch_tokens` padded prompt tokens a batch.
+    Greedy generation of a Qwen3 or Llama model runs persona.decode's static-cache decoder (CUDA graphs on a GPU);
+    sampling and other models run transformers' generate. `stats` gets a Throughput per batch. A long pass reports
+    its decode steps with an ETA, `label`.
     """
     import torch
 
@@ -69,7 +66,7 @@ def generate(model, tokenizer, conversations: list[list[dict]], *, thinking: boo
     modes = _thinking_modes(thinking, len(conversations))
     prompts = [format_conversation(c, add_generation_prompt=True, thinking=t) for c, t in zip(conversations, modes)]
     lengths = [len(ids) for ids in tokenizer(prompts, add_special_tokens=False)["input_ids"]]
-    batches = length_batches([n + max_new_tokens for n in lengths], batch_size, batch_tokens)
+    batches = length_batches(lengths, batch_size, batch_tokens)
     shown = "on" if all(modes) else "off" if not any(modes) else "mixed"
     progress = Progress(f"{label} ({len(conversations)} prompts, thinking {shown})", len(batches) * max_new_tokens,
                         unit="decode step", upper_bound=True)

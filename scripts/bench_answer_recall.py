@@ -44,11 +44,11 @@ def sample(conversations, per_band: int, seed: int) -> list:
 def answer_pairs(model, tokenizer, conversations, contexts) -> list[tuple[str, str]]:
     """(answer from the compressed context, answer from the full conversation) per conversation, greedy, batched
     as the harness batches them (persona.infer.generate: by length, under a token budget)."""
-    from persona.harness.answers import BATCH_SIZE, MAX_NEW_TOKENS
+    from persona.harness.answers import MAX_NEW_TOKENS, batch_size_for
     from persona.infer import generate
 
     made = generate(model, tokenizer, [*contexts, *(c.full for c in conversations)], thinking=False,
-                    max_new_tokens=MAX_NEW_TOKENS["compression"], batch_size=BATCH_SIZE, label="answers")
+                    max_new_tokens=MAX_NEW_TOKENS["compression"], batch_size=batch_size_for(model), label="answers")
     answers = [g.answer for g in made]
     return list(zip(answers[:len(contexts)], answers[len(contexts):]))
 

@@ -28,11 +28,18 @@ MAX_NEW_TOKENS = {"test": 384, "train": 224, "generic": 160, "probes": 96, "comp
 """New tokens per answer, by set. test: a decision's reasoning and its answer (1.7x the longest toy answer with
 its reasoning, 230 smollm2 tokens); train, asked with thinking off: the longest trained answer (~190 tokens)
 with room; generic: a short reasoned reply; probes and compression: one fact."""
-BATCH_SIZE = 64
+BATCH_SIZE = {"cpu": 64, "cuda": 16}
 """Prompts decoded together in one generation pass at most (persona.infer.BATCH_TOKENS caps it for long prompts).
-A decode step reads every weight whatever the batch, so fewer, fuller passes are faster and give the same
-greedy text: 40 generic prompts, 96 new tokens, smollm2-135m on 2 CPU cores: 33.0 s in batches of 16, 20.3 s in
-one batch of 40, the same 40 answers (docs/benchmarks.md)."""
+On a CPU a decode step reads every weight whatever the batch, so fewer, fuller passes are faster and give the same
+greedy text: 40 generic prompts, 96 new tokens, smollm2-135m on 2 cores: 33.0 s in batches of 16, 20.3 s in one
+batch of 40, the same 40 answers (docs/benchmarks.md). On CUDA 16: the graph decoder keeps the key/value cache of
+its last few batch shapes, and at 64 rows one such cache of Qwen3-1.7B is 3.8 GB (512 tokens, bf16)."""
+
+
+def batch_size_for(model) -> int:
+    return BATCH_SIZE["cuda" if next(model.parameters()).device.type == "cuda" else "cpu"]
+
+
 THINKING_TOKENS = 320
 """A generic prompt asked with thinking on: reasoning and a short reply."""
 
@@ -113,7 +120,7 @@ class AnswerBook:
                 budget = THINKING_TOKENS if on and part[0].set == "generic" else MAX_NEW_TOKENS.get(part[0].set, 256)
                 stats: list = []
                 made = generate(loaded.model, loaded.tokenizer, [p.messages for p in part], thinking=on,
-                                max_new_tokens=budget, batch_size=BATCH_SIZE,
+                                max_new_tokens=budget, batch_size=batch_size_for(loaded.model),
                                 label=f"{part[0].set} prompts, {model}", stats=stats)
                 self.throughput.append({"set": part[0].set, "model": model, "thinking": on,
                                         "batch": max(s.rows for s in stats), "prompts": len(part),
