@@ -139,6 +139,8 @@ FACT_CASES = [
     ("room-code", "The keynote is in Hall 1E.", {"Hall", "1E"}),
     ("extension", "My extension is x4471, not the x86 box.", {"x4471", "86"}),
     ("contraction", "He's Brazilian, by the way.", {"Brazilian"}),
+    ("acronym-version", "SSO 24.15.13 is the build we trust.", {"SSO", "24.15.13"}),
+    ("course-code", "The midterm for BIO 201 covers it.", {"BIO 201"}),
 ]
 
 

@@ -37,6 +37,8 @@ PAIRS = [
      "Correction on the examiner: it'll be Prof. Tomasz Wierzbicki instead.", "Tomasz Wierzbicki", "Helena Marquardt"),
     ("Our GPUs are a100 nodes.", "Actually we moved to h100 nodes.", "h100", "a100"),
     ("My desk extension is 4471.", "Sorry, typo: my desk extension is x4417.", "x4417", "4471"),
+    ("SSO 24.15.13 is the build we trust.", "Heads up, SSO changed: 12.1.29-rc4 now, no longer 24.15.13.",
+     "12.1.29-rc4", "24.15.13"),
 ]
 
 

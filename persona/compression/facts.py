@@ -47,7 +47,7 @@ PATTERNS = [
     # An e-mail address (anchored on its left: no retry inside a long token), a room or seat code ("1E", "12C")
     ("identifier", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b|\b\d{1,4}[A-Z]\b"
                    r"|#\d+\b|\b[A-Za-z][A-Za-z0-9]*(?:[_.:/-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b"
-                   r"|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b|\b[A-Z]{2,}\d*\b"),
+                   r"|\b[A-Z][a-z0-9]+[A-Z]\w*\b|\b[A-Z]{1,4}[- ]?\d{2,}[A-Za-z]?\b(?![.,]\d)|\b[A-Z]{2,}\d*\b"),
     # A number, or one written behind a lowercase letter ("x4471", an extension): the same kind, so "4471" -> "x4417"
     # is read as one value replacing another
     ("number", r"\b[a-z]\d{3,}\b|[~≈]?\d[\d,.]*(?:e-?\d+)?(?:st|nd|rd|th)?\b"),
