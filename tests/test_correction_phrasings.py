@@ -39,6 +39,9 @@ PAIRS = [
     ("My desk extension is 4471.", "Sorry, typo: my desk extension is x4417.", "x4417", "4471"),
     ("SSO 24.15.13 is the build we trust.", "Heads up, SSO changed: 12.1.29-rc4 now, no longer 24.15.13.",
      "12.1.29-rc4", "24.15.13"),
+    ("Ops knows the flag as enable_lazy_auth_inline; it drives the nightly ETL.",
+     "Small fix: I gave you the wrong one for the nightly ETL earlier, it's use_fencing_reorder_fast.",
+     "use_fencing_reorder_fast", "enable_lazy_auth_inline"),
 ]
 
 

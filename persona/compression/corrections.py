@@ -128,8 +128,12 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             # Ties between the clauses of one kept sentence go to the clause that shares words itself.
             shared = (len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts}),
                       len(subject & content_words(earlier.text)))
-            if shared[0] >= MIN_SHARED and olds and (best is None or shared > best[0]):
-                best = (shared, earlier, olds[0])
+            # A clause whose only candidate is a value the correction names as its subject ("it drives the nightly
+            # ETL", corrected by "the wrong one for the nightly ETL, it's use_fencing_reorder_fast") yields to one
+            # holding a value the correction leaves out or names as replaced ("(was pg-prod-03)").
+            rank = (bool(olds) and (olds[0] not in named or _named_as_replaced(text, olds[0])), *shared)
+            if shared[0] >= MIN_SHARED and olds and (best is None or rank > best[0]):
+                best = (rank, earlier, olds[0])
         if best:
             _, earlier, old = best
             spans = find_value_spans(earlier.text, old)
@@ -138,6 +142,15 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
             written = earlier.text[article.start() if article else start:end] if spans else old
             found[sentence] = Correction(earlier.turn, "" if contains_value(text, written) else written)
     return found
+
+
+REPLACED = re.compile(r"\b(?:was|were|not|no longer|instead of|rather than|from|previously|before)\W+(?:\w+\W+){0,2}$",
+                      re.I)
+"""What stands just before a value the correcting sentence names as the one replaced ("(was pg-prod-03)")."""
+
+
+def _named_as_replaced(text: str, value: str) -> bool:
+    return any(REPLACED.search(text[:start]) for start, _ in find_value_spans(text, value))
 
 
 def marked(unit: Unit) -> str:
