@@ -522,6 +522,19 @@ def test_an_answer_is_not_displaced_by_advice_sharing_as_many_words(tok, strateg
     assert "greta okonkwo" in summary and "ljubljana" in summary, f"{strategy}: {summary!r}"
 
 
+@pytest.mark.parametrize("strategy", ["ledger", "extractive"])
+def test_an_answer_sharing_one_word_fewer_than_topical_advice_is_kept(tok, strategy):
+    """Advice on the question's topic shares two of its words ("ablation", "table"); the answer only "name"."""
+    filler = "That makes sense, and it is a common setup that works well for most teams in practice. "
+    old = [U("We are revising our paper. Reviewer 2 was harsh.\n\nhow would you name the switch for the ablation "
+             "table?"),
+           A("Retry-sync would be my name for it. " + filler + "Tables read faster than prose for ablations. "
+             + filler),
+           U("Thanks. Kasia Moreno asked me about it."), A(filler * 2), U("What else?"), A(filler * 2)]
+    summary = resolve_summarizer(strategy, tok)(old, budget_tokens=summary_budget(count_tokens(old, tok), 0.1))
+    assert "Retry-sync" in summary, f"{strategy}: {summary!r}"
+
+
 def test_dates_written_in_lower_case_are_facts():
     found = {f.text for text in ("we pencilled in 17th of may", "it's on mon 25 may", "the plan says aug 20.",
                                  "due 2026/05/04") for f in find_facts(text) if f.kind == "date"}

@@ -233,15 +233,20 @@ QUESTION_FILLERS = frozenset("any anything anyone anybody some something someone
 sharing one of them says nothing about being its answer ("Happy to dig into any of this")."""
 MAX_TIED_ANSWERS = 3
 """At most this many sentences kept as one question's answer when they share as many of its words."""
+ANSWER_SLACK = 1
+"""A sentence sharing one word fewer than the best (which shares two or more) is kept as a possible answer too: "how
+would you name the switch for the ablation table?" shares "table", "ablation" with the advice "Tables read faster
+than prose for ablations" and only "name" with the answer "Retry-sync would be my name for it". On the tuning halves
+it cut 0.0-0.5 points less for no fact (all were kept); a fresh prose draw had lost that answer (docs/benchmarks.md)."""
 
 
 def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_question: bool = False) -> list[int]:
     """Per user question among `early`, the assistant sentence of its turn that shares the most words
     with it (at least `min_shared`; for a who/what/which question also half of its words, unless
     `any_question`): "Where should we hold the dinner?" is answered by "Lyon would suit the dinner
-    well", whatever marks the answer carries. Sentences sharing as many words are all kept, up to
-    `MAX_TIED_ANSWERS` (those carrying a fact span first, then the earliest): which of them answers is
-    not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
+    well", whatever marks the answer carries. Sentences sharing as many words (or one fewer, ANSWER_SLACK)
+    are all kept, up to `MAX_TIED_ANSWERS` (the most words first, then those carrying a fact span, then the
+    earliest): which of them answers is not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
     the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence indexes (Unit.sentence)."""
     found = []
     for q in (i for i in early if units[i].role == "user" and (units[i].text.rstrip().endswith("?")
@@ -260,7 +265,9 @@ def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_quest
         most = max(len(words) for words in shared.values())
         needed = min_shared if any_question else max(min_shared, len(asked) / 2)
         if most >= needed:
-            tied = sorted((s for s in shared if len(shared[s]) == most), key=lambda s: (not carries[s], s))
+            least = max(1, most - ANSWER_SLACK) if most >= 2 else most
+            tied = sorted((s for s in shared if len(shared[s]) >= least),
+                          key=lambda s: (-len(shared[s]), not carries[s], s))
             found += tied[:MAX_TIED_ANSWERS]
     return found
 
