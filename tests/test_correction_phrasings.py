@@ -42,6 +42,18 @@ PAIRS = [
     ("Ops knows the flag as enable_lazy_auth_inline; it drives the nightly ETL.",
      "Small fix: I gave you the wrong one for the nightly ETL earlier, it's use_fencing_reorder_fast.",
      "use_fencing_reorder_fast", "enable_lazy_auth_inline"),
+    ("Ops knows the flag as defer_cache_router; it drives SSO.",
+     "Small fix: I gave you the wrong one for SSO earlier, it's disable_smart.", "disable_smart", "defer_cache_router"),
+    ("We set July 16 for password reset. Whatever happens with SSO, Greta Dubois has the final say.",
+     "Small fix: I gave you the wrong one for SSO earlier, it's Chloé Herrera.", "Chloé Herrera", "Greta Dubois"),
+]
+
+TWO_CANDIDATES = [
+    ("I'm going to a conference abroad. the night train beat Airbnb for the hotel.",
+     "The conference sits with Sven Haddad now, she took it over last week.",
+     "Small fix: I gave you the wrong one for the conference earlier, it's Priya Iyer.", "Priya Iyer", "Sven Haddad"),
+    ("No more debate: Airbnb for the hotel, the morning flight is out.", "For the flight, think Salzburg.",
+     "The flight got bumped to Hotel Adler.", "Hotel Adler", "Salzburg"),
 ]
 
 
@@ -56,6 +68,23 @@ def test_a_correction_is_kept_and_marked(summarize, intro, correction, new, old)
     pair = {"intro": intro, "correction": correction, "new": new, "old": old, "question": "What is it now?"}
     result = summarize(bench.conversation("pair", pair))
     assert bench.outcome(result) == "ok", result.compressed.summary
+
+
+@pytest.mark.parametrize("turn1,turn2,correction,new,old", TWO_CANDIDATES, ids=[p[2][:28] for p in TWO_CANDIDATES])
+def test_a_correction_marks_the_value_of_its_subject_not_another_one_it_shares_a_word_with(turn1, turn2, correction,
+                                                                                          new, old):
+    """Both first turns share a word with the correction; the value it replaces is the one written beside it."""
+    from persona.compression.compress import compress
+    from persona.compression.extractive import ledger_summarizer
+
+    tokenizer = qwen3_tokenizer()
+    turns = [turn1, turn2, *bench.USER_FILLER[:2], correction, *bench.USER_FILLER[2:]]
+    messages = [m for text in turns for m in ({"role": "user", "content": text},
+                                              {"role": "assistant", "content": bench.ASSISTANT})]
+    summary = compress(messages + [{"role": "user", "content": "What is it now?"}], ledger_summarizer(tokenizer),
+                       tokenizer, keep_last=1).summary
+    line = next(line for line in summary.splitlines() if new in line)
+    assert line.startswith("5 corrects 2:") and line.endswith(f"not {old}."), summary
 
 
 NOT_CORRECTIONS = [

@@ -93,55 +93,90 @@ def find_corrections(units: list[Unit], kept: set[int]) -> dict[int, Correction]
     (`kept`: unit indexes) stated in an earlier turn or an earlier sentence of the same message."""
     found: dict[int, Correction] = {}
     sentences = _sentences(units)
-    # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
-    # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars").
-    words = {j: content_words(" ".join(units[i].text for i in sentences[units[j].sentence]))
-             for j in kept if _replaceable(units[j])}
+    texts = {sentence: " ".join(units[i].text for i in members) for sentence, members in sentences.items()}
+    keys = {sentence: {key for i in members for key, _, _ in units[i].facts} for sentence, members in sentences.items()}
+    candidates = [j for j in kept if _replaceable(units[j])]
     for sentence, members in sentences.items():
-        text = " ".join(units[i].text for i in members)
         new = [fact for i in members for fact in _strong(units[i])]
-        if not new or not CUE.search(text):
+        if not new or not CUE.search(texts[sentence]):
             continue
-        subject = _subject_words(text, [fact for i in members for fact in units[i].facts])
-        values = {key for i in members for key, _, _ in units[i].facts}
-        first = units[members[0]]
+        correcting = _Correcting(texts[sentence], new, keys[sentence], units[members[0]],
+                                 _subject_words(texts[sentence], [fact for i in members for fact in units[i].facts]))
         best = None
-        for j in words:
+        for j in candidates:
             earlier = units[j]
-            if earlier.sentence == sentence or earlier.order > first.order or earlier.role == "system":
+            if earlier.sentence == sentence or earlier.order > correcting.first.order or earlier.role == "system":
                 continue
-            if earlier.turn == first.turn and earlier.message != first.message:
+            if earlier.turn == correcting.first.turn and earlier.message != correcting.first.message:
                 continue
-            replaceable = _replaceable(earlier)
-            before = {key for key, _ in replaceable}
-            fresh = {kind for key, kind in new if key not in before}
-            named = {key for key, _ in new}
-            openers = {key for key, kind, _ in earlier.facts if kind == "opener"}
-            # An opener the correcting sentence names too is its subject, not the value it replaces.
-            olds = [key for key, kind in replaceable
-                    if kind in fresh and not (key in openers and contains_value(text, key))]
-            # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
-            # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
-            digits = any(has_digits(key) for key, kind in new if kind in fresh)
-            olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
-            # A value both sentences name is a subject they share ("SSO", "the AGM"): it stays where it is.
-            # Ties between the clauses of one kept sentence go to the clause that shares words itself.
-            shared = (len(subject & words[j]) + len(values & {key for key, _, _ in earlier.facts}),
-                      len(subject & content_words(earlier.text)))
-            # A clause whose only candidate is a value the correction names as its subject ("it drives the nightly
-            # ETL", corrected by "the wrong one for the nightly ETL, it's use_fencing_reorder_fast") yields to one
-            # holding a value the correction leaves out or names as replaced ("(was pg-prod-03)").
-            rank = (bool(olds) and (olds[0] not in named or _named_as_replaced(text, olds[0])), *shared)
-            if shared[0] >= MIN_SHARED and olds and (best is None or rank > best[0]):
-                best = (rank, earlier, olds[0])
+            scored = _score(earlier, correcting, texts[earlier.sentence], keys[earlier.sentence])
+            if scored and (best is None or scored[0] > best[0]):
+                best = (*scored, earlier)
         if best:
-            _, earlier, old = best
+            _, old, earlier = best
             spans = find_value_spans(earlier.text, old)
             start, end = spans[0] if spans else (0, 0)
             article = re.search(r"\b(?:the|a|an)\s+$", earlier.text[:start], re.I)  # "the Granary", not "Granary"
             written = earlier.text[article.start() if article else start:end] if spans else old
-            found[sentence] = Correction(earlier.turn, "" if contains_value(text, written) else written)
+            found[sentence] = Correction(earlier.turn, "" if contains_value(texts[sentence], written) else written)
     return found
+
+
+@dataclass(frozen=True)
+class _Correcting:
+    """A sentence with a correction cue: its text, strong values, every value key, first unit and subject words."""
+    text: str
+    new: list
+    values: set
+    first: Unit
+    subject: set
+
+
+def _score(earlier: Unit, correcting: _Correcting, sentence_text: str, sentence_keys: set) -> tuple | None:
+    """(rank, the value replaced) when the correcting sentence may replace a value of the kept unit `earlier`, whose
+    whole sentence reads `sentence_text` and holds the values `sentence_keys`; None when it does not."""
+    replaceable = _replaceable(earlier)
+    before = {key for key, _ in replaceable}
+    fresh = {kind for key, kind in correcting.new if key not in before}
+    named = {key for key, _ in correcting.new}
+    openers = {key for key, kind, _ in earlier.facts if kind == "opener"}
+    # An opener the correcting sentence names too is its subject, not the value it replaces.
+    olds = [key for key, kind in replaceable
+            if kind in fresh and not (key in openers and contains_value(correcting.text, key))]
+    if not olds:
+        return None
+    # A value the sentence names too may be its subject ("the iOS build"): an unnamed one is replaced,
+    # one written with digits first where the new value has them ("r6i.4xlarge", not "ML").
+    digits = any(has_digits(key) for key, kind in correcting.new if kind in fresh)
+    olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
+    # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
+    # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars"), values included
+    # ("Whatever happens with SSO, Greta Dubois has the final say" and "the wrong one for SSO, it's Chloé Herrera").
+    about = len(correcting.subject & content_words(sentence_text))
+    if about + len(correcting.values & sentence_keys) < MIN_SHARED:
+        return None
+    shared = about + len(correcting.values & {key for key, _, _ in earlier.facts})
+    # A clause whose only candidate is a value the correction names as its subject ("it drives the nightly ETL",
+    # corrected by "the wrong one for the nightly ETL, it's use_fencing_reorder_fast") yields to one holding a value
+    # the correction leaves out or names as replaced ("(was pg-prod-03)"). Then the sentence's shared words and the
+    # clause's shared values, then the words written near the value ("For the flight, think Salzburg" beats "Airbnb for the hotel, the morning
+    # flight is out" for "The flight got bumped to Hotel Adler"), then the clause's own.
+    rank = (olds[0] not in named or _named_as_replaced(correcting.text, olds[0]), shared,
+            len(correcting.subject & _near(sentence_text, olds[0])),
+            len(correcting.subject & content_words(earlier.text)))
+    return rank, olds[0]
+
+
+NEAR_WORDS = 3
+"""Words either side of a value that say what it is the value of ("the flight ... think Salzburg")."""
+
+
+def _near(text: str, value: str, width: int = NEAR_WORDS) -> set[str]:
+    """Content words within `width` words of where the text writes the value, cue words aside."""
+    near: set[str] = set()
+    for start, end in find_value_spans(text, value):
+        near |= content_words(" ".join(text[:start].split()[-width:] + text[end:].split()[:width]))
+    return near - CUE_WORDS
 
 
 REPLACED = re.compile(r"\b(?:was|were|not|no longer|instead of|rather than|from|previously|before)\W+(?:\w+\W+){0,2}$",
