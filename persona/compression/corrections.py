@@ -37,7 +37,7 @@ fixtures they open sentences about another thing ("rank 8 instead" for another e
 change anything"), and a false correction tells the reader a kept fact is stale."""
 CUE_WORDS = frozenset(content_words("wait actually sorry scratch correction mean make misread wrong mistake typo no "
                                     "longer instead change changed changes moved bumped update updated ignore right "
-                                    "switched now fix small heads earlier before gave said mentioned one"))
+                                    "switched now fix small heads up earlier before gave said mentioned one not"))
 """Cue words and their company ("I gave you the wrong one earlier"): never the subject of a correction."""
 ADVICE = frozenset({"opener", "compound", "decision"})
 """Fact kinds too unsure to carry a correction."""
@@ -150,20 +150,26 @@ def _score(earlier: Unit, correcting: _Correcting, sentence_text: str, sentence_
     digits = any(has_digits(key) for key, kind in correcting.new if kind in fresh)
     olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
     # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
-    # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars"), values included
-    # ("Whatever happens with SSO, Greta Dubois has the final say" and "the wrong one for SSO, it's Chloé Herrera").
+    # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars").
     about = len(correcting.subject & content_words(sentence_text))
-    if about + len(correcting.values & sentence_keys) < MIN_SHARED:
-        return None
     shared = about + len(correcting.values & {key for key, _, _ in earlier.facts})
-    # A clause whose only candidate is a value the correction names as its subject ("it drives the nightly ETL",
-    # corrected by "the wrong one for the nightly ETL, it's use_fencing_reorder_fast") yields to one holding a value
-    # the correction leaves out or names as replaced ("(was pg-prod-03)"). Then the sentence's shared words and the
-    # clause's shared values, then the words written near the value ("For the flight, think Salzburg" beats "Airbnb for the hotel, the morning
-    # flight is out" for "The flight got bumped to Hotel Adler"), then the clause's own.
-    rank = (olds[0] not in named or _named_as_replaced(correcting.text, olds[0]), shared,
+    # Through a value of another clause only when the correction is about nothing the sentence does not say
+    # ("the wrong one for SSO, it's Chloé Herrera" against "Whatever happens with SSO, Greta Dubois has the final
+    # say"; not "Update on v2.3.0: the notes are now with Paulo Reis" against "…, and the demo is with Ines Duarte").
+    through = correcting.subject <= content_words(sentence_text) and bool(correcting.values & sentence_keys)
+    if shared < MIN_SHARED and not through:
+        return None
+    # First the sentence's shared words and values. Between clauses of one sentence, one whose only candidate is a
+    # value the correction names as what it is about ("it drives the nightly ETL", corrected by "the wrong one for
+    # the nightly ETL, it's use_fencing_reorder_fast") yields to one holding a value the correction leaves out or
+    # names otherwise ("not kafka-blue-09", "Marta Silva wants"); then the clause's own words, then those written
+    # near the value ("For the flight, think Salzburg" beats "Airbnb for the hotel, the morning flight is out" for
+    # "The flight got bumped to Hotel Adler"), then the clause's values.
+    rank = (about + len(correcting.values & sentence_keys),
+            olds[0] not in named or not _named_as_subject(correcting.text, olds[0]),
+            len(correcting.subject & content_words(earlier.text)),
             len(correcting.subject & _near(sentence_text, olds[0])),
-            len(correcting.subject & content_words(earlier.text)))
+            len(correcting.values & {key for key, _, _ in earlier.facts}))
     return rank, olds[0]
 
 
@@ -179,13 +185,17 @@ def _near(text: str, value: str, width: int = NEAR_WORDS) -> set[str]:
     return near - CUE_WORDS
 
 
-REPLACED = re.compile(r"\b(?:was|were|not|no longer|instead of|rather than|from|previously|before)\W+(?:\w+\W+){0,2}$",
-                      re.I)
-"""What stands just before a value the correcting sentence names as the one replaced ("(was pg-prod-03)")."""
+SUBJECT = re.compile(r"\b(?:for|about|regarding|update on|news on)\W+(?:\w+\W+){0,2}$", re.I)
+"""What stands just before a value a correcting sentence names as what it is about ("the wrong one for the nightly
+ETL", "Update on SSO:"), not as the value it replaces ("changed 8080 to 8081", "it runs on 8080 but")."""
+REPLACED = re.compile(
+    r"\b(?:was|were|not|no longer|instead of|rather than|from|previously|said|wrote)\W+(?:\w+\W+){0,2}$", re.I)
+"""What stands just before a value named as the one replaced ("(was pg-prod-03)", "I said 8080"): never a subject."""
 
 
-def _named_as_replaced(text: str, value: str) -> bool:
-    return any(REPLACED.search(text[:start]) for start, _ in find_value_spans(text, value))
+def _named_as_subject(text: str, value: str) -> bool:
+    return any(SUBJECT.search(text[:start]) and not REPLACED.search(text[:start])
+               for start, _ in find_value_spans(text, value))
 
 
 def marked(unit: Unit) -> str:
