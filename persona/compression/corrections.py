@@ -151,12 +151,14 @@ def _score(earlier: Unit, correcting: _Correcting, sentence_text: str, sentence_
     olds.sort(key=lambda key: (key in named, digits and not has_digits(key)))
     # A kept clause is about what its whole sentence is about ("Whatever happens with the moving van, Yuki has the
     # final say": the clause holding Yuki shares "moving van" with "the van got bumped to Lars").
-    about = len(correcting.subject & content_words(sentence_text))
-    shared = about + len(correcting.values & {key for key, _, _ in earlier.facts})
+    sentence_words = content_words(sentence_text)
+    about = len(correcting.subject & sentence_words)
+    clause_values = len(correcting.values & {key for key, _, _ in earlier.facts})
+    shared = about + clause_values
     # Through a value of another clause only when the correction is about nothing the sentence does not say
     # ("the wrong one for SSO, it's Chloé Herrera" against "Whatever happens with SSO, Greta Dubois has the final
     # say"; not "Update on v2.3.0: the notes are now with Paulo Reis" against "…, and the demo is with Ines Duarte").
-    through = correcting.subject <= content_words(sentence_text) and bool(correcting.values & sentence_keys)
+    through = correcting.subject <= sentence_words and bool(correcting.values & sentence_keys)
     if shared < MIN_SHARED and not through:
         return None
     # First the sentence's shared words and values. Between clauses of one sentence, one whose only candidate is a
@@ -169,7 +171,7 @@ def _score(earlier: Unit, correcting: _Correcting, sentence_text: str, sentence_
             olds[0] not in named or not _named_as_subject(correcting.text, olds[0]),
             len(correcting.subject & content_words(earlier.text)),
             len(correcting.subject & _near(sentence_text, olds[0])),
-            len(correcting.values & {key for key, _, _ in earlier.facts}))
+            clause_values)
     return rank, olds[0]
 
 

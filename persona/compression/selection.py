@@ -246,8 +246,9 @@ def _answers(units: list[Unit], early: list[int], min_shared: int = 2, any_quest
     `any_question`): "Where should we hold the dinner?" is answered by "Lyon would suit the dinner
     well", whatever marks the answer carries. Sentences sharing as many words (or one fewer, ANSWER_SLACK)
     are all kept, up to `MAX_TIED_ANSWERS` (the most words first, then those carrying a fact span, then the
-    earliest): which of them answers is not known, and keeping only the first would let generic advice stand in for the answer ("Rehearse
-    the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence indexes (Unit.sentence)."""
+    earliest): which of them answers is not known, and keeping only the first would let generic advice stand
+    in for the answer ("Rehearse the cutover" for "I'd look at ljubljana for the cutover"). Returns sentence
+    indexes (Unit.sentence)."""
     found = []
     for q in (i for i in early if units[i].role == "user" and (units[i].text.rstrip().endswith("?")
                                                               or REQUEST_START.match(units[i].text.strip()))):
